@@ -1,0 +1,208 @@
+import { ConflictError } from '../../src/errors.js';
+import type { StorageOperations } from '../../src/storage/backend.js';
+import type { OperationGuard } from '../../src/storage/guard.js';
+import type {
+  ArtifactHead,
+  ArtifactRecord,
+  ExperimentRecord,
+  LogRecord,
+  MetricAggregate,
+  MetricRecord,
+} from '../../src/storage/records.js';
+import {
+  checkArtifact,
+  checkExperiment,
+  checkExperimentPatch,
+  checkLogs,
+  checkMetrics,
+} from '../../src/storage/validate.js';
+import { compareDates, compareText } from './order.js';
+import { AppendTable, AppendView, KeyedTable, KeyedView } from './tables.js';
+
+/** Everything the memory backend holds. @internal */
+export class MemoryData {
+  readonly experiments = new KeyedTable<ExperimentRecord>();
+  readonly metrics = new AppendTable<MetricRecord>();
+  readonly logs = new KeyedTable<LogRecord>();
+  readonly artifacts = new KeyedTable<ArtifactRecord>();
+}
+
+/** A read/write view of the data: committed rows, or a transaction's overlay on them. @internal */
+export class MemoryView {
+  readonly experiments: KeyedView<ExperimentRecord>;
+  readonly metrics: AppendView<MetricRecord>;
+  readonly logs: KeyedView<LogRecord>;
+  readonly artifacts: KeyedView<ArtifactRecord>;
+
+  constructor(data: MemoryData, transactional: boolean) {
+    this.experiments = new KeyedView(data.experiments, transactional);
+    this.metrics = new AppendView(data.metrics, transactional);
+    this.logs = new KeyedView(data.logs, transactional);
+    this.artifacts = new KeyedView(data.artifacts, transactional);
+  }
+
+  commit(): void {
+    this.experiments.commit();
+    this.metrics.commit();
+    this.logs.commit();
+    this.artifacts.commit();
+  }
+}
+
+/** Runs a write: outside a transaction it queues behind the backend's write lock. */
+export type WriteScheduler = <T>(fn: () => T) => Promise<T>;
+
+const DEFAULT_LIMIT = 100;
+const copy = <T>(value: T): T => structuredClone(value);
+/** JSON columns are stored as JSON text would return them (undefined properties dropped). */
+const json = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+function storedExperiment(record: ExperimentRecord): ExperimentRecord {
+  return {
+    ...copy(record),
+    config: json(record.config),
+    tags: json(record.tags),
+    provenance: json(record.provenance),
+    metadata: json(record.metadata),
+  };
+}
+
+/**
+ * The record operations over a view. Records are copied in and out, so a caller mutating what it
+ * passed or got never changes what is stored.
+ *
+ * @internal
+ */
+export function memoryOperations(view: MemoryView, guard: OperationGuard, write: WriteScheduler): StorageOperations {
+  const run = <T>(operation: string, fn: () => T): Promise<T> => guard.run(operation, async () => fn());
+  const runWrite = <T>(operation: string, fn: () => T): Promise<T> => guard.run(operation, () => write(fn));
+  return {
+    experiments: {
+      insert: (record) =>
+        runWrite('experiments.insert', () => {
+          checkExperiment(record);
+          if (view.experiments.has(record.id)) throw new ConflictError('experiment', record.id, 'already exists');
+          view.experiments.set(record.id, storedExperiment(record));
+        }),
+      get: (id) => run('experiments.get', () => copy(view.experiments.get(id))),
+      update: (id, patch, options) =>
+        runWrite('experiments.update', () => {
+          checkExperimentPatch(patch);
+          const current = view.experiments.get(id);
+          if (!current) return undefined;
+          if (options?.expectStatus && !options.expectStatus.includes(current.status)) return undefined;
+          const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+          const next = storedExperiment({ ...current, ...defined });
+          view.experiments.set(id, next);
+          return copy(next);
+        }),
+      list: (query = {}) =>
+        run('experiments.list', () => {
+          const status = query.status;
+          const rows = [...view.experiments.values()].filter(
+            (r) =>
+              (status === undefined || status.includes(r.status)) &&
+              (query.type === undefined || r.type === query.type) &&
+              (query.strategy === undefined || r.strategy === query.strategy) &&
+              (query.configHash === undefined || r.configHash === query.configHash) &&
+              (query.parentId === undefined || r.parentId === query.parentId) &&
+              (query.createdFrom === undefined || r.createdAt >= query.createdFrom) &&
+              (query.createdTo === undefined || r.createdAt < query.createdTo),
+          );
+          rows.sort((a, b) => compareDates(b.createdAt, a.createdAt) || compareText(b.id, a.id));
+          return copy(rows.slice(0, query.limit ?? DEFAULT_LIMIT));
+        }),
+    },
+
+    metrics: {
+      append: (records) =>
+        runWrite('metrics.append', () => {
+          checkMetrics(records);
+          view.metrics.push(copy(records));
+        }),
+      list: (experimentId, query = {}) =>
+        run('metrics.list', () => {
+          const names = query.names;
+          const rows = [...view.metrics.values()].filter(
+            (r) =>
+              r.experimentId === experimentId &&
+              (names === undefined || names.includes(r.name)) &&
+              (query.from === undefined || r.at >= query.from) &&
+              (query.to === undefined || r.at < query.to),
+          );
+          rows.sort((a, b) => compareText(a.name, b.name) || a.step - b.step || compareDates(a.at, b.at));
+          return copy(rows);
+        }),
+      aggregate: (experimentId) =>
+        run('metrics.aggregate', () => {
+          const byName = new Map<string, MetricAggregate>();
+          for (const r of view.metrics.values()) {
+            if (r.experimentId !== experimentId) continue;
+            const a = byName.get(r.name);
+            if (!a) {
+              byName.set(r.name, {
+                name: r.name,
+                count: 1,
+                sum: r.value,
+                sumOfSquares: r.value * r.value,
+                min: r.value,
+                max: r.value,
+                latest: r.value,
+                latestStep: r.step,
+                latestAt: new Date(r.at),
+              });
+              continue;
+            }
+            a.count += 1;
+            a.sum += r.value;
+            a.sumOfSquares += r.value * r.value;
+            a.min = Math.min(a.min, r.value);
+            a.max = Math.max(a.max, r.value);
+            if (r.step > a.latestStep || (r.step === a.latestStep && r.at > a.latestAt)) {
+              a.latest = r.value;
+              a.latestStep = r.step;
+              a.latestAt = new Date(r.at);
+            }
+          }
+          return [...byName.values()].sort((a, b) => compareText(a.name, b.name));
+        }),
+    },
+
+    logs: {
+      append: (records) =>
+        runWrite('logs.append', () => {
+          checkLogs(records);
+          const seen = new Set<string>();
+          for (const r of records) {
+            if (seen.has(r.id) || view.logs.has(r.id)) throw new ConflictError('log entry', r.id, 'already exists');
+            seen.add(r.id);
+          }
+          for (const r of records) view.logs.set(r.id, { ...copy(r), context: json(r.context) });
+        }),
+      list: (experimentId, options = {}) =>
+        run('logs.list', () => {
+          const rows = [...view.logs.values()].filter((r) => r.experimentId === experimentId);
+          rows.sort((a, b) => compareDates(a.at, b.at) || compareText(a.id, b.id));
+          return copy(options.limit === undefined ? rows : rows.slice(0, options.limit));
+        }),
+    },
+
+    artifacts: {
+      put: (record) =>
+        runWrite('artifacts.put', () => {
+          checkArtifact(record);
+          if (view.artifacts.has(record.id)) return { created: false };
+          view.artifacts.set(record.id, { ...copy(record), metadata: json(record.metadata) });
+          return { created: true };
+        }),
+      get: (id) => run('artifacts.get', () => copy(view.artifacts.get(id))),
+      head: (id) =>
+        run('artifacts.head', () => {
+          const found = view.artifacts.get(id);
+          if (!found) return undefined;
+          const { bytes: _bytes, ...head } = found;
+          return copy(head) satisfies ArtifactHead;
+        }),
+    },
+  };
+}

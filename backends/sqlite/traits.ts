@@ -1,0 +1,39 @@
+import type { DialectTraits } from '../../src/storage/sql/traits.js';
+import { decodeDateValue, decodeJsonText } from '../../src/storage/sql/traits.js';
+
+const UNIQUE_CODES = new Set(['SQLITE_CONSTRAINT_PRIMARYKEY', 'SQLITE_CONSTRAINT_UNIQUE']);
+
+/**
+ * SQLite stores timestamps as INTEGER epoch milliseconds (UTC, sortable, exact), JSON as TEXT
+ * and bytes as BLOB.
+ *
+ * @internal
+ */
+export const sqliteTraits: DialectTraits = {
+  kind: 'sqlite',
+  types: {
+    text: 'text',
+    integer: 'integer',
+    bigint: 'integer',
+    double: 'real',
+    timestamp: 'integer',
+    json: 'text',
+    blob: 'blob',
+  },
+  // SQLITE_MAX_VARIABLE_NUMBER is 32766 since SQLite 3.32.
+  maxParameters: 32_766,
+  encodeDate: (value) => value.getTime(),
+  decodeDate: decodeDateValue,
+  encodeJson: (value) => JSON.stringify(value),
+  decodeJson: decodeJsonText,
+  encodeBytes: (value) => value,
+  decodeBytes: (value) => {
+    const bytes = value as Uint8Array;
+    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  },
+  isUniqueViolation: (error) =>
+    typeof error === 'object' && error !== null && UNIQUE_CODES.has(String((error as { code?: unknown }).code)),
+  // Every quantlab write transaction on SQLite begins IMMEDIATE (see driver.ts): holding the write
+  // lock from the first statement, two migrating processes already exclude each other.
+  lockMigrations: async () => {},
+};

@@ -1,0 +1,51 @@
+/**
+ * quantlab: experiment tracking, a model registry, A/B routing of live predictions and drift
+ * detection for trading bots and backtests, over one storage interface.
+ *
+ * @example
+ * ```ts
+ * import { createLab } from 'quantlab';
+ * import { memory } from 'quantlab/memory';
+ *
+ * await using lab = await createLab(memory());
+ * ```
+ *
+ * @packageDocumentation
+ */
+export { createLab, type Lab, type LabInfo, type LabOptions } from './lab.js';
+export type { Logger } from './logger.js';
+export {
+  BackendError,
+  BackpressureError,
+  ClosedError,
+  ConflictError,
+  InvalidTransitionError,
+  LabError,
+  type LabErrorCode,
+  NotFoundError,
+  ValidationError,
+} from './errors.js';
+export type {
+  ArtifactStore,
+  BackendCapabilities,
+  BackendInfo,
+  ExperimentStore,
+  LogStore,
+  MetricStore,
+  MigrationResult,
+  StorageBackend,
+  StorageOperations,
+} from './storage/backend.js';
+export type {
+  ArtifactHead,
+  ArtifactRecord,
+  ExperimentPatch,
+  ExperimentQuery,
+  ExperimentRecord,
+  JsonObject,
+  JsonValue,
+  LogRecord,
+  MetricAggregate,
+  MetricQuery,
+  MetricRecord,
+} from './storage/records.js';

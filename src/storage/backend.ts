@@ -1,0 +1,140 @@
+import type {
+  ArtifactHead,
+  ArtifactRecord,
+  ExperimentPatch,
+  ExperimentQuery,
+  ExperimentRecord,
+  LogRecord,
+  MetricAggregate,
+  MetricQuery,
+  MetricRecord,
+} from './records.js';
+
+/**
+ * The one storage interface every quantlab backend implements. It speaks typed records, never
+ * SQL or zod: facades validate and apply domain rules, backends persist. Every method either
+ * completes fully or changes nothing, and throws only {@link LabError}s (driver errors arrive as
+ * the cause of a `BackendError`; unique-key clashes as a `ConflictError`).
+ *
+ * A third-party backend implements this interface and proves itself with the conformance suite
+ * in `quantlab/testing`.
+ *
+ * @example
+ * ```ts
+ * const backend = sqlite({ filename: 'lab.db' });
+ * await backend.migrate();
+ * await backend.transaction(async (tx) => {
+ *   await tx.experiments.insert(record);
+ *   await tx.logs.append([{ id, experimentId: record.id, level: 'info', message: 'created', context: {}, at: new Date() }]);
+ * });
+ * await backend.close();
+ * ```
+ */
+export interface StorageBackend extends StorageOperations {
+  /** What this backend is. */
+  readonly info: BackendInfo;
+  /** What this backend can do; conformance cases skip only through these. */
+  readonly capabilities: BackendCapabilities;
+  /**
+   * Brings the schema up to date. Safe to call from several processes at once: one applies the
+   * pending migrations, the others wait and find nothing to do.
+   */
+  migrate(): Promise<MigrationResult>;
+  /**
+   * Runs `fn` in one transaction: everything it wrote commits together when it resolves and
+   * nothing is left behind when it throws (the error is rethrown). Other callers never see a
+   * half-done transaction. Do not call `backend` itself inside `fn`; use `tx`.
+   */
+  transaction<T>(fn: (tx: StorageOperations) => Promise<T>): Promise<T>;
+  /**
+   * Releases what the backend opened (not a driver instance the caller passed in). Idempotent;
+   * afterwards every call throws `ClosedError`.
+   */
+  close(): Promise<void>;
+}
+
+/** The record operations, available on the backend and inside a transaction. */
+export interface StorageOperations {
+  readonly experiments: ExperimentStore;
+  readonly metrics: MetricStore;
+  readonly logs: LogStore;
+  readonly artifacts: ArtifactStore;
+}
+
+/** Persistence of experiments. */
+export interface ExperimentStore {
+  /** Inserts a new experiment; `ConflictError` when the id exists. */
+  insert(record: ExperimentRecord): Promise<void>;
+  /** The experiment, or `undefined`. */
+  get(id: string): Promise<ExperimentRecord | undefined>;
+  /**
+   * Applies `patch` and returns the updated record; `undefined` when the id does not exist.
+   * With `expectStatus`, updates only when the stored status is one of those (a compare-and-set
+   * that lets a facade apply a state machine without a lost update) and returns `undefined`
+   * otherwise.
+   */
+  update(
+    id: string,
+    patch: ExperimentPatch,
+    options?: { expectStatus?: readonly string[] },
+  ): Promise<ExperimentRecord | undefined>;
+  /** Experiments matching the filter, newest first (ties by id). */
+  list(query?: ExperimentQuery): Promise<ExperimentRecord[]>;
+}
+
+/** Persistence of time series metrics. */
+export interface MetricStore {
+  /** Appends points in one statement batch (all or none). */
+  append(records: readonly MetricRecord[]): Promise<void>;
+  /** Points of one experiment ordered by name, step, time. */
+  list(experimentId: string, query?: MetricQuery): Promise<MetricRecord[]>;
+  /** Per-metric aggregates computed inside the store, ordered by name. */
+  aggregate(experimentId: string): Promise<MetricAggregate[]>;
+}
+
+/** Persistence of experiment logs. */
+export interface LogStore {
+  /** Appends log lines (all or none); `ConflictError` on a duplicate id. */
+  append(records: readonly LogRecord[]): Promise<void>;
+  /** Log lines of one experiment ordered by time, then id. */
+  list(experimentId: string, options?: { limit?: number }): Promise<LogRecord[]>;
+}
+
+/** Persistence of content-addressed artifacts. */
+export interface ArtifactStore {
+  /**
+   * Stores the artifact unless one with the same id (sha256) exists; returns whether it was new.
+   * The backend does not hash: the facade computes and checks the id.
+   */
+  put(record: ArtifactRecord): Promise<{ created: boolean }>;
+  /** The artifact with its bytes, or `undefined`. */
+  get(id: string): Promise<ArtifactRecord | undefined>;
+  /** The artifact's metadata without its bytes, or `undefined`. */
+  head(id: string): Promise<ArtifactHead | undefined>;
+}
+
+/** Identity of a backend. */
+export interface BackendInfo {
+  /** memory, sqlite, postgres, duckdb, or a third party's name. */
+  readonly kind: string;
+  /** A human description, e.g. the file path or the database and schema (never a password). */
+  readonly description: string;
+}
+
+/** What a backend supports; conformance cases are skipped only through these flags. */
+export interface BackendCapabilities {
+  /** Several processes may write to the same store at once. */
+  readonly multiProcess: boolean;
+  /** Data survives `close()` and a process restart. */
+  readonly persistent: boolean;
+  /** How bulk appends reach the store. */
+  readonly bulkInsert: 'memory' | 'multi-row' | 'copy' | 'appender';
+}
+
+/** What {@link StorageBackend.migrate} did. */
+export interface MigrationResult {
+  /** Names of the migrations this call applied, in order (empty when up to date). */
+  readonly applied: readonly string[];
+  /** The schema version after the call. */
+  readonly version: string;
+}

@@ -1,0 +1,8 @@
+import { initial } from './0001_initial.js';
+import type { Migration } from './migration.js';
+
+/** Every migration, in the order it applies. @internal */
+export const migrations: readonly Migration[] = [initial];
+
+export type { Migration } from './migration.js';
+export { runMigrations } from './runner.js';

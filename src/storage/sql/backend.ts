@@ -1,0 +1,59 @@
+import type { Kysely } from 'kysely';
+import { BackendError } from '../../errors.js';
+import type { BackendCapabilities, BackendInfo, StorageBackend, StorageOperations } from '../backend.js';
+import { OperationGuard } from '../guard.js';
+import { migrations, runMigrations } from '../migrations/index.js';
+import { sqlArtifactStore } from './artifacts.js';
+import type { SqlContext } from './context.js';
+import { sqlExperimentStore } from './experiments.js';
+import { sqlLogStore } from './logs.js';
+import { sqlMetricStore } from './metrics.js';
+import type { QuantlabSchema } from './schema.js';
+import type { DialectTraits } from './traits.js';
+
+/** What a SQL backend module hands to {@link createSqlBackend}. @internal */
+export interface SqlBackendOptions {
+  readonly db: Kysely<QuantlabSchema>;
+  readonly traits: DialectTraits;
+  readonly info: BackendInfo;
+  readonly capabilities: BackendCapabilities;
+  /** Releases what the backend opened; never a driver instance the caller passed in. */
+  readonly release: () => Promise<void>;
+}
+
+/**
+ * The one Kysely implementation of {@link StorageBackend}, shared by SQLite, PostgreSQL and
+ * DuckDB. Dialect differences come only through `traits`.
+ *
+ * @internal
+ */
+export function createSqlBackend(options: SqlBackendOptions): StorageBackend {
+  const { db, traits, info, capabilities, release } = options;
+  const guard = new OperationGuard(traits.kind, (error) => traits.isUniqueViolation(error));
+  const operations = (executor: Kysely<QuantlabSchema>, inTransaction: boolean): StorageOperations => {
+    const ctx: SqlContext = { db: executor, traits, guard, inTransaction };
+    return {
+      experiments: sqlExperimentStore(ctx),
+      metrics: sqlMetricStore(ctx),
+      logs: sqlLogStore(ctx),
+      artifacts: sqlArtifactStore(ctx),
+    };
+  };
+  return {
+    info,
+    capabilities,
+    ...operations(db, false),
+    migrate: () => guard.run('migrate', () => runMigrations(db, traits, migrations)),
+    transaction: (fn) =>
+      guard.transaction((body) => db.transaction().execute((trx) => body(() => fn(operations(trx, true))))),
+    async close() {
+      if (!guard.close()) return;
+      try {
+        await release();
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        throw new BackendError(traits.kind, 'close', message, { cause: error });
+      }
+    },
+  };
+}

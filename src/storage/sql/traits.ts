@@ -1,0 +1,69 @@
+import type { Kysely } from 'kysely';
+import type { JsonValue } from '../records.js';
+import type { QuantlabSchema } from './schema.js';
+
+/**
+ * Everything that differs between the SQL dialects quantlab runs on, in one object, so the
+ * queries in `sql/` are written once. A backend module (sqlite, postgres, duckdb) supplies its
+ * traits; `src/` never imports a driver.
+ *
+ * @internal
+ */
+export interface DialectTraits {
+  /** Backend kind, used in error messages. */
+  readonly kind: string;
+  /** Column types used by the migrations. */
+  readonly types: ColumnTypes;
+  /** Most bind parameters one statement may carry; bulk inserts are chunked to stay below it. */
+  readonly maxParameters: number;
+  encodeDate(value: Date): unknown;
+  decodeDate(value: unknown): Date;
+  encodeJson(value: JsonValue): unknown;
+  decodeJson(value: unknown): JsonValue;
+  encodeBytes(value: Uint8Array): unknown;
+  decodeBytes(value: unknown): Uint8Array;
+  /** True when `error` is the driver's unique or primary key violation. */
+  isUniqueViolation(error: unknown): boolean;
+  /**
+   * Called first inside the migration transaction: takes a lock, held until that transaction
+   * ends, that keeps other processes from migrating at the same time (PostgreSQL: an advisory
+   * transaction lock; SQLite: nothing, its write transactions begin IMMEDIATE and so already
+   * exclude each other; DuckDB: nothing, one process owns the file), and creates anything the
+   * tables live in (a PostgreSQL schema).
+   */
+  lockMigrations(trx: Kysely<QuantlabSchema>): Promise<void>;
+}
+
+/** SQL type names for the kinds of column quantlab stores. */
+export interface ColumnTypes {
+  readonly text: string;
+  readonly integer: string;
+  readonly bigint: string;
+  readonly double: string;
+  readonly timestamp: string;
+  readonly json: string;
+  readonly blob: string;
+}
+
+/** Decodes an integer column that a driver may return as number, bigint or string. */
+export function decodeInteger(value: unknown): number {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'bigint' || typeof value === 'string') return Number(value);
+  throw new TypeError(`expected an integer column value, got ${typeof value}`);
+}
+
+/** Decodes a floating-point aggregate that a driver may return as number, bigint or string. */
+export const decodeNumber = decodeInteger;
+
+/** Decodes a JSON column that a driver returns either parsed or as text. */
+export function decodeJsonText(value: unknown): JsonValue {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as JsonValue;
+}
+
+/** Decodes a timestamp column that a driver returns as a Date, an ISO string or epoch millis. */
+export function decodeDateValue(value: unknown): Date {
+  if (value instanceof Date) return value;
+  if (typeof value === 'number' || typeof value === 'bigint') return new Date(Number(value));
+  if (typeof value === 'string') return new Date(value);
+  throw new TypeError(`expected a timestamp column value, got ${typeof value}`);
+}

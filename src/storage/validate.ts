@@ -1,0 +1,205 @@
+import { ValidationError } from '../errors.js';
+import type {
+  ArtifactRecord,
+  ExperimentPatch,
+  ExperimentRecord,
+  JsonValue,
+  LogRecord,
+  MetricRecord,
+} from './records.js';
+
+/**
+ * The storage value rules, applied by every built-in backend before it writes, so that a value is
+ * either stored exactly or refused with a {@link ValidationError}, never silently changed:
+ * - text holds no NUL character (PostgreSQL cannot store one);
+ * - numbers are finite (JSON has no NaN or Infinity, SQLite turns NaN into NULL); integer columns
+ *   hold safe integers;
+ * - dates are valid `Date`s (stored to the millisecond, as UTC);
+ * - JSON is plain data: objects, arrays, strings, finite numbers, booleans and null. An object
+ *   property whose value is `undefined` is left out, as `JSON.stringify` does; `undefined` in an
+ *   array, a `Date`, a `Map`, a class instance, a bigint or a cycle is refused.
+ *
+ * @internal
+ */
+export const MAX_JSON_DEPTH = 64;
+
+export function checkText(value: unknown, field: string): asserts value is string {
+  if (typeof value !== 'string') throw new ValidationError(field, 'must be a string', { received: value });
+  if (value.includes('\u0000')) throw new ValidationError(field, 'must not contain a NUL character');
+}
+
+export function checkOptionalText(value: unknown, field: string): asserts value is string | null {
+  if (value !== null) checkText(value, field);
+}
+
+export function checkFinite(value: unknown, field: string): asserts value is number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new ValidationError(field, 'must be a finite number', { received: value });
+  }
+}
+
+export function checkInteger(value: unknown, field: string): asserts value is number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
+    throw new ValidationError(field, 'must be a safe integer', { received: value });
+  }
+}
+
+/** A 32-bit signed integer: what INTEGER columns hold on PostgreSQL and DuckDB. */
+export function checkInt32(value: unknown, field: string): asserts value is number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < -(2 ** 31) || value >= 2 ** 31) {
+    throw new ValidationError(field, 'must be a 32-bit integer', { received: value });
+  }
+}
+
+export function checkDate(value: unknown, field: string): asserts value is Date {
+  if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
+    throw new ValidationError(field, 'must be a valid Date', { received: value });
+  }
+}
+
+export function checkOptionalDate(value: unknown, field: string): asserts value is Date | null {
+  if (value !== null) checkDate(value, field);
+}
+
+export function checkJson(value: unknown, field: string): asserts value is JsonValue {
+  visitJson(value, field, 0, new Set());
+}
+
+export function checkJsonObject(value: unknown, field: string): asserts value is Record<string, JsonValue> {
+  if (!isPlainObject(value)) throw new ValidationError(field, 'must be a plain JSON object', { received: value });
+  checkJson(value, field);
+}
+
+function visitJson(value: unknown, path: string, depth: number, ancestors: Set<object>): void {
+  if (value === null || typeof value === 'boolean') return;
+  if (typeof value === 'string') return checkText(value, path);
+  if (typeof value === 'number') return checkFinite(value, path);
+  if (depth >= MAX_JSON_DEPTH) throw new ValidationError(path, `must nest at most ${MAX_JSON_DEPTH} levels deep`);
+  if (Array.isArray(value)) {
+    if (ancestors.has(value)) throw new ValidationError(path, 'must not contain a cycle');
+    ancestors.add(value);
+    value.forEach((item, index) => {
+      const itemPath = `${path}[${index}]`;
+      if (item === undefined) throw new ValidationError(itemPath, 'must not be undefined inside an array');
+      visitJson(item, itemPath, depth + 1, ancestors);
+    });
+    ancestors.delete(value);
+    return;
+  }
+  if (isPlainObject(value)) {
+    if (ancestors.has(value)) throw new ValidationError(path, 'must not contain a cycle');
+    ancestors.add(value);
+    for (const [key, item] of Object.entries(value)) {
+      const itemPath = `${path}.${key}`;
+      checkText(key, `${itemPath} (key)`);
+      if (item !== undefined) visitJson(item, itemPath, depth + 1, ancestors);
+    }
+    ancestors.delete(value);
+    return;
+  }
+  throw new ValidationError(path, 'must be JSON data (object, array, string, finite number, boolean or null)', {
+    received: value,
+  });
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function checkStringArray(value: unknown, field: string): asserts value is string[] {
+  if (!Array.isArray(value)) throw new ValidationError(field, 'must be an array of strings', { received: value });
+  value.forEach((item, index) => checkText(item, `${field}[${index}]`));
+}
+
+type FieldCheck = (value: unknown, field: string) => void;
+
+const experimentFields: { [K in keyof ExperimentRecord]-?: FieldCheck } = {
+  id: checkText,
+  name: checkText,
+  description: checkOptionalText,
+  type: checkText,
+  strategy: checkText,
+  status: checkText,
+  priority: checkInt32,
+  configHash: checkText,
+  config: checkJsonObject,
+  tags: checkStringArray,
+  parentId: checkOptionalText,
+  gitCommit: checkOptionalText,
+  provenance: checkJsonObject,
+  metadata: checkJsonObject,
+  error: checkOptionalText,
+  errorCount: checkInt32,
+  createdAt: checkDate,
+  updatedAt: checkDate,
+  startedAt: checkOptionalDate,
+  completedAt: checkOptionalDate,
+};
+
+/** Checks a whole experiment record. */
+export function checkExperiment(record: ExperimentRecord, field = 'experiment'): void {
+  for (const [key, check] of Object.entries(experimentFields)) {
+    check(record[key as keyof ExperimentRecord], `${field}.${key}`);
+  }
+}
+
+/** Checks the fields present in a patch; `id` and `createdAt` cannot change. */
+export function checkExperimentPatch(patch: ExperimentPatch, field = 'patch'): void {
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === undefined) continue;
+    const check = experimentFields[key as keyof ExperimentRecord];
+    if (!check || key === 'id' || key === 'createdAt') {
+      throw new ValidationError(`${field}.${key}`, 'is not a field that can be updated');
+    }
+    check(value, `${field}.${key}`);
+  }
+}
+
+/** Checks a batch of metric points; refuses the whole batch on the first bad one. */
+export function checkMetrics(records: readonly MetricRecord[], field = 'metrics'): void {
+  records.forEach((record, index) => {
+    const path = `${field}[${index}]`;
+    checkText(record.experimentId, `${path}.experimentId`);
+    checkText(record.name, `${path}.name`);
+    checkInteger(record.step, `${path}.step`);
+    checkFinite(record.value, `${path}.value`);
+    checkDate(record.at, `${path}.at`);
+  });
+}
+
+const LOG_LEVELS: ReadonlySet<string> = new Set(['debug', 'info', 'warn', 'error']);
+
+/** Checks a batch of log lines. */
+export function checkLogs(records: readonly LogRecord[], field = 'logs'): void {
+  records.forEach((record, index) => {
+    const path = `${field}[${index}]`;
+    checkText(record.id, `${path}.id`);
+    checkText(record.experimentId, `${path}.experimentId`);
+    if (!LOG_LEVELS.has(record.level)) {
+      throw new ValidationError(`${path}.level`, 'must be debug, info, warn or error', { received: record.level });
+    }
+    checkText(record.message, `${path}.message`);
+    checkJsonObject(record.context, `${path}.context`);
+    checkDate(record.at, `${path}.at`);
+  });
+}
+
+/** Checks an artifact record (the size must match the bytes). */
+export function checkArtifact(record: ArtifactRecord, field = 'artifact'): void {
+  checkText(record.id, `${field}.id`);
+  checkText(record.type, `${field}.type`);
+  checkOptionalText(record.name, `${field}.name`);
+  if (!(record.bytes instanceof Uint8Array)) {
+    throw new ValidationError(`${field}.bytes`, 'must be a Uint8Array', { received: record.bytes });
+  }
+  checkInteger(record.size, `${field}.size`);
+  if (record.size !== record.bytes.byteLength) {
+    throw new ValidationError(`${field}.size`, `must equal the byte length ${record.bytes.byteLength}`, {
+      received: record.size,
+    });
+  }
+  checkJsonObject(record.metadata, `${field}.metadata`);
+  checkDate(record.createdAt, `${field}.createdAt`);
+}

@@ -1,0 +1,4 @@
+import { memory } from '../backends/memory/index.js';
+import { describeConformance } from '../src/testing/index.js';
+
+describeConformance({ name: 'memory', create: () => memory() });
