@@ -54,7 +54,8 @@ export class ValidationError extends LabError {
   readonly rule: string;
 
   constructor(field: string, rule: string, options?: { received?: unknown; cause?: unknown }) {
-    const received = options && 'received' in options ? ` (received ${describe(options.received)})` : '';
+    const received =
+      options && 'received' in options ? ` (received ${describe(options.received)})` : '';
     super('VALIDATION', `${field}: ${rule}${received}`, options);
     this.field = field;
     this.rule = rule;
@@ -93,8 +94,17 @@ export class ConflictError extends LabError {
   readonly entity: string;
   readonly id: string | undefined;
 
-  constructor(entity: string, id: string | undefined, reason: string, options?: { cause?: unknown }) {
-    super('CONFLICT', `${entity}${id === undefined ? '' : ` ${JSON.stringify(id)}`}: ${reason}`, options);
+  constructor(
+    entity: string,
+    id: string | undefined,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      'CONFLICT',
+      `${entity}${id === undefined ? '' : ` ${JSON.stringify(id)}`}: ${reason}`,
+      options,
+    );
     this.entity = entity;
     this.id = id;
   }
@@ -116,7 +126,11 @@ export class InvalidTransitionError extends LabError {
   readonly to: string;
 
   constructor(entity: string, id: string, from: string, to: string, options?: { cause?: unknown }) {
-    super('INVALID_TRANSITION', `${entity} ${JSON.stringify(id)} cannot move from ${from} to ${to}`, options);
+    super(
+      'INVALID_TRANSITION',
+      `${entity} ${JSON.stringify(id)} cannot move from ${from} to ${to}`,
+      options,
+    );
     this.entity = entity;
     this.id = id;
     this.from = from;
@@ -186,7 +200,8 @@ function describe(value: unknown): string {
   if (typeof value === 'string') {
     return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   }
-  if (value instanceof Date) return `Date(${Number.isNaN(value.getTime()) ? 'invalid' : value.toISOString()})`;
+  if (value instanceof Date)
+    return `Date(${Number.isNaN(value.getTime()) ? 'invalid' : value.toISOString()})`;
   if (Array.isArray(value)) return `array(${value.length})`;
   return typeof value;
 }

@@ -12,8 +12,7 @@
  *
  * @packageDocumentation
  */
-export { createLab, type Lab, type LabInfo, type LabOptions } from './lab.js';
-export type { Logger } from './logger.js';
+
 export {
   BackendError,
   BackpressureError,
@@ -25,6 +24,8 @@ export {
   NotFoundError,
   ValidationError,
 } from './errors.js';
+export { createLab, type Lab, type LabInfo, type LabOptions } from './lab.js';
+export type { Logger } from './logger.js';
 export type {
   ArtifactStore,
   BackendCapabilities,

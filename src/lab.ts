@@ -16,14 +16,20 @@ export interface LabOptions {
 }
 
 const optionsSchema = z.strictObject({
-  clock: z.custom<() => Date>((v) => typeof v === 'function', 'must be a function returning a Date').optional(),
-  random: z.custom<() => number>((v) => typeof v === 'function', 'must be a function returning a number').optional(),
+  clock: z
+    .custom<() => Date>((v) => typeof v === 'function', 'must be a function returning a Date')
+    .optional(),
+  random: z
+    .custom<() => number>((v) => typeof v === 'function', 'must be a function returning a number')
+    .optional(),
   logger: z
     .custom<Logger>(
       (v) =>
         typeof v === 'object' &&
         v !== null &&
-        ['debug', 'info', 'warn', 'error'].every((m) => typeof (v as Record<string, unknown>)[m] === 'function'),
+        ['debug', 'info', 'warn', 'error'].every(
+          (m) => typeof (v as Record<string, unknown>)[m] === 'function',
+        ),
       'must have debug, info, warn and error methods',
     )
     .optional(),
@@ -64,14 +70,21 @@ export interface LabInfo {
  */
 export async function createLab(backend: StorageBackend, options: LabOptions = {}): Promise<Lab> {
   if (typeof backend !== 'object' || backend === null || typeof backend.migrate !== 'function') {
-    throw new ValidationError('backend', 'must be a StorageBackend such as memory() or sqlite({...})', {
-      received: backend,
-    });
+    throw new ValidationError(
+      'backend',
+      'must be a StorageBackend such as memory() or sqlite({...})',
+      {
+        received: backend,
+      },
+    );
   }
   const parsed = optionsSchema.safeParse(options);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ValidationError(`options${issue?.path.length ? `.${issue.path.join('.')}` : ''}`, issue?.message ?? 'invalid');
+    throw new ValidationError(
+      `options${issue?.path.length ? `.${issue.path.join('.')}` : ''}`,
+      issue?.message ?? 'invalid',
+    );
   }
   const logger = options.logger ?? silentLogger;
   let schemaVersion = 'unmigrated';
@@ -80,7 +93,10 @@ export async function createLab(backend: StorageBackend, options: LabOptions = {
       const result = await backend.migrate();
       schemaVersion = result.version;
       if (result.applied.length > 0) {
-        logger.info('quantlab migrated the schema', { backend: backend.info.kind, applied: result.applied });
+        logger.info('quantlab migrated the schema', {
+          backend: backend.info.kind,
+          applied: result.applied,
+        });
       }
     } catch (error) {
       await backend.close().catch(() => {});

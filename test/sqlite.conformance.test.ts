@@ -15,6 +15,7 @@ describeConformance({
   },
   destroy: (backend) => {
     const filename = files.get(backend);
-    if (filename) for (const suffix of ['', '-wal', '-shm']) rmSync(filename + suffix, { force: true });
+    if (filename)
+      for (const suffix of ['', '-wal', '-shm']) rmSync(filename + suffix, { force: true });
   },
 });

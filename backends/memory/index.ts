@@ -32,7 +32,9 @@ export function memory(): StorageBackend {
         writeLock.run(async () => {
           const view = new MemoryView(data, true);
           // Inside the lock already: the transaction's own writes must not queue behind it.
-          const result = await body(() => fn(memoryOperations(view, guard, async (write) => write())));
+          const result = await body(() =>
+            fn(memoryOperations(view, guard, async (write) => write())),
+          );
           guard.assertOpen();
           view.commit();
           return result;

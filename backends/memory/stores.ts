@@ -73,15 +73,22 @@ function storedExperiment(record: ExperimentRecord): ExperimentRecord {
  *
  * @internal
  */
-export function memoryOperations(view: MemoryView, guard: OperationGuard, write: WriteScheduler): StorageOperations {
-  const run = <T>(operation: string, fn: () => T): Promise<T> => guard.run(operation, async () => fn());
-  const runWrite = <T>(operation: string, fn: () => T): Promise<T> => guard.run(operation, () => write(fn));
+export function memoryOperations(
+  view: MemoryView,
+  guard: OperationGuard,
+  write: WriteScheduler,
+): StorageOperations {
+  const run = <T>(operation: string, fn: () => T): Promise<T> =>
+    guard.run(operation, async () => fn());
+  const runWrite = <T>(operation: string, fn: () => T): Promise<T> =>
+    guard.run(operation, () => write(fn));
   return {
     experiments: {
       insert: (record) =>
         runWrite('experiments.insert', () => {
           checkExperiment(record);
-          if (view.experiments.has(record.id)) throw new ConflictError('experiment', record.id, 'already exists');
+          if (view.experiments.has(record.id))
+            throw new ConflictError('experiment', record.id, 'already exists');
           view.experiments.set(record.id, storedExperiment(record));
         }),
       get: (id) => run('experiments.get', () => copy(view.experiments.get(id))),
@@ -90,8 +97,11 @@ export function memoryOperations(view: MemoryView, guard: OperationGuard, write:
           checkExperimentPatch(patch);
           const current = view.experiments.get(id);
           if (!current) return undefined;
-          if (options?.expectStatus && !options.expectStatus.includes(current.status)) return undefined;
-          const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+          if (options?.expectStatus && !options.expectStatus.includes(current.status))
+            return undefined;
+          const defined = Object.fromEntries(
+            Object.entries(patch).filter(([, v]) => v !== undefined),
+          );
           const next = storedExperiment({ ...current, ...defined });
           view.experiments.set(id, next);
           return copy(next);
@@ -130,7 +140,9 @@ export function memoryOperations(view: MemoryView, guard: OperationGuard, write:
               (query.from === undefined || r.at >= query.from) &&
               (query.to === undefined || r.at < query.to),
           );
-          rows.sort((a, b) => compareText(a.name, b.name) || a.step - b.step || compareDates(a.at, b.at));
+          rows.sort(
+            (a, b) => compareText(a.name, b.name) || a.step - b.step || compareDates(a.at, b.at),
+          );
           return copy(rows);
         }),
       aggregate: (experimentId) =>
@@ -174,7 +186,8 @@ export function memoryOperations(view: MemoryView, guard: OperationGuard, write:
           checkLogs(records);
           const seen = new Set<string>();
           for (const r of records) {
-            if (seen.has(r.id) || view.logs.has(r.id)) throw new ConflictError('log entry', r.id, 'already exists');
+            if (seen.has(r.id) || view.logs.has(r.id))
+              throw new ConflictError('log entry', r.id, 'already exists');
             seen.add(r.id);
           }
           for (const r of records) view.logs.set(r.id, { ...copy(r), context: json(r.context) });

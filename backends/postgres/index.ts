@@ -41,10 +41,15 @@ export interface PostgresOptions {
  * const lab = await createLab(postgres({ connectionString: process.env.DATABASE_URL! }, { schema: 'quantlab' }));
  * ```
  */
-export function postgres(connection: PostgresConnection, options: PostgresOptions = {}): StorageBackend {
+export function postgres(
+  connection: PostgresConnection,
+  options: PostgresOptions = {},
+): StorageBackend {
   const { schema } = options;
   if (schema !== undefined && (schema.length === 0 || schema.includes('\u0000'))) {
-    throw new ValidationError('schema', 'must be a non-empty name without NUL', { received: schema });
+    throw new ValidationError('schema', 'must be a non-empty name without NUL', {
+      received: schema,
+    });
   }
   const owned = 'connectionString' in connection;
   const pool = owned

@@ -32,14 +32,20 @@ export function postgresTraits(schema: string | undefined): DialectTraits {
     decodeJson: decodeJsonText,
     encodeBytes: (value) => Buffer.from(value.buffer, value.byteOffset, value.byteLength),
     decodeBytes: (value) => {
-      const bytes = typeof value === 'string' ? Buffer.from(value.replace(/^\\x/, ''), 'hex') : (value as Uint8Array);
+      const bytes =
+        typeof value === 'string'
+          ? Buffer.from(value.replace(/^\\x/, ''), 'hex')
+          : (value as Uint8Array);
       return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     },
     isUniqueViolation: (error) =>
       typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505',
     async lockMigrations(trx) {
-      await sql`select pg_advisory_xact_lock(${MIGRATION_LOCK[0]}, ${MIGRATION_LOCK[1]})`.execute(trx);
-      if (schema !== undefined) await sql`create schema if not exists ${sql.id(schema)}`.execute(trx);
+      await sql`select pg_advisory_xact_lock(${MIGRATION_LOCK[0]}, ${MIGRATION_LOCK[1]})`.execute(
+        trx,
+      );
+      if (schema !== undefined)
+        await sql`create schema if not exists ${sql.id(schema)}`.execute(trx);
     },
   };
 }

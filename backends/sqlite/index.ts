@@ -46,7 +46,7 @@ export interface SqliteOptions {
 export function sqlite(connection: SqliteConnection, options: SqliteOptions = {}): StorageBackend {
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
   const owned = 'filename' in connection;
-  let database: Database.Database;
+  let database: Database.Database | undefined;
   try {
     database = owned
       ? new Database(connection.filename, { readonly: connection.readonly ?? false, timeout: busyTimeoutMs })
@@ -58,6 +58,7 @@ export function sqlite(connection: SqliteConnection, options: SqliteOptions = {}
       database.pragma('synchronous = NORMAL');
     }
   } catch (error) {
+    if (owned && database?.open) database.close();
     const where = owned ? connection.filename : 'the given database';
     throw new BackendError('sqlite', 'open', `${where}: ${(error as Error).message}`, { cause: error });
   }
@@ -66,7 +67,11 @@ export function sqlite(connection: SqliteConnection, options: SqliteOptions = {}
     db,
     traits: sqliteTraits,
     info: { kind: 'sqlite', description: database.name },
-    capabilities: { multiProcess: !database.memory, persistent: !database.memory, bulkInsert: 'multi-row' },
+    capabilities: {
+      multiProcess: !database.memory,
+      persistent: !database.memory,
+      bulkInsert: 'multi-row',
+    },
     // Kysely's destroy() closes the better-sqlite3 handle: only for a database quantlab opened.
     release: () => (owned ? db.destroy() : Promise.resolve()),
   });

@@ -32,7 +32,9 @@ export const sqliteTraits: DialectTraits = {
     return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   },
   isUniqueViolation: (error) =>
-    typeof error === 'object' && error !== null && UNIQUE_CODES.has(String((error as { code?: unknown }).code)),
+    typeof error === 'object' &&
+    error !== null &&
+    UNIQUE_CODES.has(String((error as { code?: unknown }).code)),
   // Every quantlab write transaction on SQLite begins IMMEDIATE (see driver.ts): holding the write
   // lock from the first statement, two migrating processes already exclude each other.
   lockMigrations: async () => {},

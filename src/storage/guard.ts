@@ -59,7 +59,9 @@ export class OperationGuard {
    * Runs a transaction body: an error thrown by the caller's own code comes out unchanged, an
    * error of the driver (BEGIN, COMMIT) is wrapped.
    */
-  async transaction<T>(run: (body: <R>(fn: () => Promise<R>) => Promise<R>) => Promise<T>): Promise<T> {
+  async transaction<T>(
+    run: (body: <R>(fn: () => Promise<R>) => Promise<R>) => Promise<T>,
+  ): Promise<T> {
     this.assertOpen();
     let thrownByBody: { error: unknown } | undefined;
     const body = async <R>(fn: () => Promise<R>): Promise<R> => {

@@ -24,8 +24,10 @@ import type {
 export const MAX_JSON_DEPTH = 64;
 
 export function checkText(value: unknown, field: string): asserts value is string {
-  if (typeof value !== 'string') throw new ValidationError(field, 'must be a string', { received: value });
-  if (value.includes('\u0000')) throw new ValidationError(field, 'must not contain a NUL character');
+  if (typeof value !== 'string')
+    throw new ValidationError(field, 'must be a string', { received: value });
+  if (value.includes('\u0000'))
+    throw new ValidationError(field, 'must not contain a NUL character');
 }
 
 export function checkOptionalText(value: unknown, field: string): asserts value is string | null {
@@ -46,7 +48,12 @@ export function checkInteger(value: unknown, field: string): asserts value is nu
 
 /** A 32-bit signed integer: what INTEGER columns hold on PostgreSQL and DuckDB. */
 export function checkInt32(value: unknown, field: string): asserts value is number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < -(2 ** 31) || value >= 2 ** 31) {
+  if (
+    typeof value !== 'number' ||
+    !Number.isInteger(value) ||
+    value < -(2 ** 31) ||
+    value >= 2 ** 31
+  ) {
     throw new ValidationError(field, 'must be a 32-bit integer', { received: value });
   }
 }
@@ -65,22 +72,34 @@ export function checkJson(value: unknown, field: string): asserts value is JsonV
   visitJson(value, field, 0, new Set());
 }
 
-export function checkJsonObject(value: unknown, field: string): asserts value is Record<string, JsonValue> {
-  if (!isPlainObject(value)) throw new ValidationError(field, 'must be a plain JSON object', { received: value });
+export function checkJsonObject(
+  value: unknown,
+  field: string,
+): asserts value is Record<string, JsonValue> {
+  if (!isPlainObject(value))
+    throw new ValidationError(field, 'must be a plain JSON object', { received: value });
   checkJson(value, field);
 }
 
 function visitJson(value: unknown, path: string, depth: number, ancestors: Set<object>): void {
   if (value === null || typeof value === 'boolean') return;
-  if (typeof value === 'string') return checkText(value, path);
-  if (typeof value === 'number') return checkFinite(value, path);
-  if (depth >= MAX_JSON_DEPTH) throw new ValidationError(path, `must nest at most ${MAX_JSON_DEPTH} levels deep`);
+  if (typeof value === 'string') {
+    checkText(value, path);
+    return;
+  }
+  if (typeof value === 'number') {
+    checkFinite(value, path);
+    return;
+  }
+  if (depth >= MAX_JSON_DEPTH)
+    throw new ValidationError(path, `must nest at most ${MAX_JSON_DEPTH} levels deep`);
   if (Array.isArray(value)) {
     if (ancestors.has(value)) throw new ValidationError(path, 'must not contain a cycle');
     ancestors.add(value);
     value.forEach((item, index) => {
       const itemPath = `${path}[${index}]`;
-      if (item === undefined) throw new ValidationError(itemPath, 'must not be undefined inside an array');
+      if (item === undefined)
+        throw new ValidationError(itemPath, 'must not be undefined inside an array');
       visitJson(item, itemPath, depth + 1, ancestors);
     });
     ancestors.delete(value);
@@ -97,9 +116,13 @@ function visitJson(value: unknown, path: string, depth: number, ancestors: Set<o
     ancestors.delete(value);
     return;
   }
-  throw new ValidationError(path, 'must be JSON data (object, array, string, finite number, boolean or null)', {
-    received: value,
-  });
+  throw new ValidationError(
+    path,
+    'must be JSON data (object, array, string, finite number, boolean or null)',
+    {
+      received: value,
+    },
+  );
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -109,8 +132,9 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 function checkStringArray(value: unknown, field: string): asserts value is string[] {
-  if (!Array.isArray(value)) throw new ValidationError(field, 'must be an array of strings', { received: value });
-  value.forEach((item, index) => checkText(item, `${field}[${index}]`));
+  if (!Array.isArray(value))
+    throw new ValidationError(field, 'must be an array of strings', { received: value });
+  for (const [index, item] of value.entries()) checkText(item, `${field}[${index}]`);
 }
 
 type FieldCheck = (value: unknown, field: string) => void;
@@ -178,7 +202,9 @@ export function checkLogs(records: readonly LogRecord[], field = 'logs'): void {
     checkText(record.id, `${path}.id`);
     checkText(record.experimentId, `${path}.experimentId`);
     if (!LOG_LEVELS.has(record.level)) {
-      throw new ValidationError(`${path}.level`, 'must be debug, info, warn or error', { received: record.level });
+      throw new ValidationError(`${path}.level`, 'must be debug, info, warn or error', {
+        received: record.level,
+      });
     }
     checkText(record.message, `${path}.message`);
     checkJsonObject(record.context, `${path}.context`);
@@ -196,9 +222,13 @@ export function checkArtifact(record: ArtifactRecord, field = 'artifact'): void 
   }
   checkInteger(record.size, `${field}.size`);
   if (record.size !== record.bytes.byteLength) {
-    throw new ValidationError(`${field}.size`, `must equal the byte length ${record.bytes.byteLength}`, {
-      received: record.size,
-    });
+    throw new ValidationError(
+      `${field}.size`,
+      `must equal the byte length ${record.bytes.byteLength}`,
+      {
+        received: record.size,
+      },
+    );
   }
   checkJsonObject(record.metadata, `${field}.metadata`);
   checkDate(record.createdAt, `${field}.createdAt`);

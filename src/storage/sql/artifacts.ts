@@ -36,7 +36,11 @@ export function sqlArtifactStore(ctx: SqlContext): ArtifactStore {
 
     head: (id) =>
       guard.run('artifacts.head', async () => {
-        const row = await db.selectFrom(table).select(headColumns).where('id', '=', id).executeTakeFirst();
+        const row = await db
+          .selectFrom(table)
+          .select(headColumns)
+          .where('id', '=', id)
+          .executeTakeFirst();
         return row ? rowToArtifactHead(t, row) : undefined;
       }),
   };

@@ -1,6 +1,11 @@
 import type { Kysely } from 'kysely';
 import { BackendError } from '../../errors.js';
-import type { BackendCapabilities, BackendInfo, StorageBackend, StorageOperations } from '../backend.js';
+import type {
+  BackendCapabilities,
+  BackendInfo,
+  StorageBackend,
+  StorageOperations,
+} from '../backend.js';
 import { OperationGuard } from '../guard.js';
 import { migrations, runMigrations } from '../migrations/index.js';
 import { sqlArtifactStore } from './artifacts.js';
@@ -30,7 +35,10 @@ export interface SqlBackendOptions {
 export function createSqlBackend(options: SqlBackendOptions): StorageBackend {
   const { db, traits, info, capabilities, release } = options;
   const guard = new OperationGuard(traits.kind, (error) => traits.isUniqueViolation(error));
-  const operations = (executor: Kysely<QuantlabSchema>, inTransaction: boolean): StorageOperations => {
+  const operations = (
+    executor: Kysely<QuantlabSchema>,
+    inTransaction: boolean,
+  ): StorageOperations => {
     const ctx: SqlContext = { db: executor, traits, guard, inTransaction };
     return {
       experiments: sqlExperimentStore(ctx),
@@ -45,7 +53,9 @@ export function createSqlBackend(options: SqlBackendOptions): StorageBackend {
     ...operations(db, false),
     migrate: () => guard.run('migrate', () => runMigrations(db, traits, migrations)),
     transaction: (fn) =>
-      guard.transaction((body) => db.transaction().execute((trx) => body(() => fn(operations(trx, true))))),
+      guard.transaction((body) =>
+        db.transaction().execute((trx) => body(() => fn(operations(trx, true)))),
+      ),
     async close() {
       if (!guard.close()) return;
       try {

@@ -16,7 +16,10 @@ export interface SqlContext {
  * Runs `fn` atomically: inside the current transaction when there is one, else in a new one.
  * Used by writes that take more than one statement.
  */
-export async function atomically<T>(ctx: SqlContext, fn: (db: Kysely<QuantlabSchema>) => Promise<T>): Promise<T> {
+export async function atomically<T>(
+  ctx: SqlContext,
+  fn: (db: Kysely<QuantlabSchema>) => Promise<T>,
+): Promise<T> {
   if (ctx.inTransaction) return fn(ctx.db);
   return ctx.db.transaction().execute(fn);
 }

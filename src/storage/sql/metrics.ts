@@ -47,7 +47,9 @@ export function sqlMetricStore(ctx: SqlContext): MetricStore {
           .select((eb) =>
             eb.fn
               .agg<number>('row_number')
-              .over((over) => over.partitionBy('name').orderBy('step', 'desc').orderBy('at', 'desc'))
+              .over((over) =>
+                over.partitionBy('name').orderBy('step', 'desc').orderBy('at', 'desc'),
+              )
               .as('rn'),
           )
           .where('experiment_id', '=', experimentId);

@@ -1,7 +1,13 @@
 import type { Selectable } from 'kysely';
-import type { ArtifactHead, ExperimentPatch, ExperimentRecord, LogRecord, MetricRecord } from '../records.js';
+import type {
+  ArtifactHead,
+  ExperimentPatch,
+  ExperimentRecord,
+  LogRecord,
+  MetricRecord,
+} from '../records.js';
 import type { ArtifactsTable, ExperimentsTable, LogsTable, MetricsTable } from './schema.js';
-import { decodeInteger, type DialectTraits } from './traits.js';
+import { type DialectTraits, decodeInteger } from './traits.js';
 
 /**
  * Conversions between records and rows, one place per table, so the stores hold only queries.
@@ -16,7 +22,10 @@ export function experimentToRow(t: DialectTraits, r: ExperimentRecord): Experime
   } as ExperimentsTable;
 }
 
-export function experimentPatchToRow(t: DialectTraits, p: ExperimentPatch): Partial<ExperimentsTable> {
+export function experimentPatchToRow(
+  t: DialectTraits,
+  p: ExperimentPatch,
+): Partial<ExperimentsTable> {
   const row: Partial<ExperimentsTable> = {};
   if (p.name !== undefined) row.name = p.name;
   if (p.description !== undefined) row.description = p.description;
@@ -39,7 +48,10 @@ export function experimentPatchToRow(t: DialectTraits, p: ExperimentPatch): Part
   return row;
 }
 
-export function rowToExperiment(t: DialectTraits, row: Selectable<ExperimentsTable>): ExperimentRecord {
+export function rowToExperiment(
+  t: DialectTraits,
+  row: Selectable<ExperimentsTable>,
+): ExperimentRecord {
   return {
     id: row.id,
     name: row.name,
@@ -65,7 +77,13 @@ export function rowToExperiment(t: DialectTraits, row: Selectable<ExperimentsTab
 }
 
 export function metricToRow(t: DialectTraits, r: MetricRecord): MetricsTable {
-  return { experiment_id: r.experimentId, name: r.name, step: r.step, value: r.value, at: t.encodeDate(r.at) };
+  return {
+    experiment_id: r.experimentId,
+    name: r.name,
+    step: r.step,
+    value: r.value,
+    at: t.encodeDate(r.at),
+  };
 }
 
 export function rowToMetric(t: DialectTraits, row: Selectable<MetricsTable>): MetricRecord {

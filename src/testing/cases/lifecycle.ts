@@ -10,7 +10,9 @@ export function lifecycleCases(target: ConformanceTarget, backend: () => Storage
     it('describes itself', () => {
       expect(backend().info.kind).toMatch(/\S/);
       expect(typeof backend().info.description).toBe('string');
-      expect(['memory', 'multi-row', 'copy', 'appender']).toContain(backend().capabilities.bulkInsert);
+      expect(['memory', 'multi-row', 'copy', 'appender']).toContain(
+        backend().capabilities.bulkInsert,
+      );
     });
 
     it('migrates idempotently', async () => {

@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { ConflictError, ValidationError } from '../../errors.js';
 import type { StorageBackend } from '../../storage/backend.js';
 import type { ExperimentRecord } from '../../storage/records.js';
-import { artifact, DATE_SAMPLES, experiment, log, metric, NESTED_JSON, T0, UNICODE_SAMPLES } from '../fixtures.js';
+import {
+  artifact,
+  DATE_SAMPLES,
+  experiment,
+  log,
+  metric,
+  NESTED_JSON,
+  T0,
+  UNICODE_SAMPLES,
+} from '../fixtures.js';
 
 /** Round-trips of every column type, and the value rules. @internal */
 export function recordCases(backend: () => StorageBackend): void {
@@ -38,13 +47,16 @@ export function recordCases(backend: () => StorageBackend): void {
       expect((await backend().experiments.get(record.id))?.config).toEqual(NESTED_JSON);
     });
 
-    it.each(DATE_SAMPLES.map((d) => [d.toISOString(), d] as const))('keeps the date %s to the millisecond', async (_, date) => {
-      const record = experiment({ createdAt: date, updatedAt: date, completedAt: date });
-      await backend().experiments.insert(record);
-      const got = await backend().experiments.get(record.id);
-      expect(got?.createdAt.getTime()).toBe(date.getTime());
-      expect(got?.completedAt?.getTime()).toBe(date.getTime());
-    });
+    it.each(DATE_SAMPLES.map((d) => [d.toISOString(), d] as const))(
+      'keeps the date %s to the millisecond',
+      async (_, date) => {
+        const record = experiment({ createdAt: date, updatedAt: date, completedAt: date });
+        await backend().experiments.insert(record);
+        const got = await backend().experiments.get(record.id);
+        expect(got?.createdAt.getTime()).toBe(date.getTime());
+        expect(got?.completedAt?.getTime()).toBe(date.getTime());
+      },
+    );
 
     it('keeps the extremes of integer columns', async () => {
       const record = experiment({ priority: 2 ** 31 - 1, errorCount: -(2 ** 31) });
@@ -61,7 +73,9 @@ export function recordCases(backend: () => StorageBackend): void {
     it('refuses a duplicate id with ConflictError and keeps the first', async () => {
       const record = experiment();
       await backend().experiments.insert(record);
-      await expect(backend().experiments.insert({ ...record, name: 'second' })).rejects.toBeInstanceOf(ConflictError);
+      await expect(
+        backend().experiments.insert({ ...record, name: 'second' }),
+      ).rejects.toBeInstanceOf(ConflictError);
       expect((await backend().experiments.get(record.id))?.name).toBe(record.name);
     });
 
@@ -94,7 +108,9 @@ export function recordCases(backend: () => StorageBackend): void {
     ];
     it.each(bad)('refuses %s with ValidationError', async (_, overrides) => {
       const record = experiment(overrides);
-      const error = await backend().experiments.insert(record).catch((e: unknown) => e);
+      const error = await backend()
+        .experiments.insert(record)
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ValidationError);
       expect((error as ValidationError).field).toMatch(/^experiment\./);
       expect(await backend().experiments.get(record.id)).toBeUndefined();
@@ -117,8 +133,14 @@ export function recordCases(backend: () => StorageBackend): void {
       'refuses a whole metric batch containing %d',
       async (value) => {
         const exp = experiment();
-        const batch = [metric(exp.id, { step: 0 }), metric(exp.id, { step: 1, value }), metric(exp.id, { step: 2 })];
-        const error = await backend().metrics.append(batch).catch((e: unknown) => e);
+        const batch = [
+          metric(exp.id, { step: 0 }),
+          metric(exp.id, { step: 1, value }),
+          metric(exp.id, { step: 2 }),
+        ];
+        const error = await backend()
+          .metrics.append(batch)
+          .catch((e: unknown) => e);
         expect(error).toBeInstanceOf(ValidationError);
         expect((error as ValidationError).field).toBe('metrics[1].value');
         expect(await backend().metrics.list(exp.id)).toEqual([]);
@@ -137,14 +159,23 @@ export function recordCases(backend: () => StorageBackend): void {
         updatedAt: later,
         metadata: { note: 'ß' },
       });
-      expect(updated).toEqual({ ...record, status: 'running', startedAt: later, updatedAt: later, metadata: { note: 'ß' } });
+      expect(updated).toEqual({
+        ...record,
+        status: 'running',
+        startedAt: later,
+        updatedAt: later,
+        metadata: { note: 'ß' },
+      });
       expect(await backend().experiments.get(record.id)).toEqual(updated);
     });
 
     it('clears a nullable column with null', async () => {
       const record = experiment({ error: 'x', startedAt: T0 });
       await backend().experiments.insert(record);
-      const updated = await backend().experiments.update(record.id, { error: null, startedAt: null });
+      const updated = await backend().experiments.update(record.id, {
+        error: null,
+        startedAt: null,
+      });
       expect(updated?.error).toBeNull();
       expect(updated?.startedAt).toBeNull();
     });
@@ -152,9 +183,19 @@ export function recordCases(backend: () => StorageBackend): void {
     it('updates only when the status is one of expectStatus', async () => {
       const record = experiment({ status: 'queued' });
       await backend().experiments.insert(record);
-      expect(await backend().experiments.update(record.id, { status: 'running' }, { expectStatus: ['created'] })).toBeUndefined();
+      expect(
+        await backend().experiments.update(
+          record.id,
+          { status: 'running' },
+          { expectStatus: ['created'] },
+        ),
+      ).toBeUndefined();
       expect((await backend().experiments.get(record.id))?.status).toBe('queued');
-      const moved = await backend().experiments.update(record.id, { status: 'running' }, { expectStatus: ['created', 'queued'] });
+      const moved = await backend().experiments.update(
+        record.id,
+        { status: 'running' },
+        { expectStatus: ['created', 'queued'] },
+      );
       expect(moved?.status).toBe('running');
     });
 
@@ -165,13 +206,25 @@ export function recordCases(backend: () => StorageBackend): void {
     it('refuses to change id or createdAt', async () => {
       const record = experiment();
       await backend().experiments.insert(record);
-      await expect(backend().experiments.update(record.id, { id: 'other' } as never)).rejects.toBeInstanceOf(ValidationError);
+      await expect(
+        backend().experiments.update(record.id, { id: 'other' } as never),
+      ).rejects.toBeInstanceOf(ValidationError);
     });
 
     it('lists newest first and filters by every field', async () => {
       const at = (s: number) => new Date(T0.getTime() + s * 1000);
-      const a = experiment({ createdAt: at(1), status: 'queued', strategy: 'mean-reversion', parentId: 'p' });
-      const b = experiment({ createdAt: at(2), status: 'running', type: 'model_training', configHash: 'b'.repeat(64) });
+      const a = experiment({
+        createdAt: at(1),
+        status: 'queued',
+        strategy: 'mean-reversion',
+        parentId: 'p',
+      });
+      const b = experiment({
+        createdAt: at(2),
+        status: 'running',
+        type: 'model_training',
+        configHash: 'b'.repeat(64),
+      });
       const c = experiment({ createdAt: at(3), status: 'queued' });
       for (const r of [a, b, c]) await backend().experiments.insert(r);
       const ids = (rs: ExperimentRecord[]) => rs.map((r) => r.id);
@@ -182,7 +235,9 @@ export function recordCases(backend: () => StorageBackend): void {
       expect(ids(await backend().experiments.list({ strategy: 'mean-reversion' }))).toEqual([a.id]);
       expect(ids(await backend().experiments.list({ configHash: 'b'.repeat(64) }))).toEqual([b.id]);
       expect(ids(await backend().experiments.list({ parentId: 'p' }))).toEqual([a.id]);
-      expect(ids(await backend().experiments.list({ createdFrom: at(2), createdTo: at(3) }))).toEqual([b.id]);
+      expect(
+        ids(await backend().experiments.list({ createdFrom: at(2), createdTo: at(3) })),
+      ).toEqual([b.id]);
       expect(ids(await backend().experiments.list({ limit: 2 }))).toEqual([c.id, b.id]);
     });
   });
@@ -191,7 +246,9 @@ export function recordCases(backend: () => StorageBackend): void {
     it('round-trips large, negative and tiny values and 53-bit steps', async () => {
       const exp = experiment();
       const values = [0, -1, 1e300, -1e300, 5e-324, -123456.789, 0.1 + 0.2];
-      const rows = values.map((value, i) => metric(exp.id, { step: i, value, at: DATE_SAMPLES[i % 4] as Date }));
+      const rows = values.map((value, i) =>
+        metric(exp.id, { step: i, value, at: DATE_SAMPLES[i % 4] as Date }),
+      );
       rows.push(metric(exp.id, { step: Number.MAX_SAFE_INTEGER, value: 7 }));
       await backend().metrics.append(rows);
       expect(await backend().metrics.list(exp.id)).toEqual(rows);
@@ -212,8 +269,12 @@ export function recordCases(backend: () => StorageBackend): void {
         ['pnl', 2],
         ['sharpe', 1],
       ]);
-      expect((await backend().metrics.list(exp.id, { names: ['sharpe'] })).map((m) => m.value)).toEqual([1]);
-      expect((await backend().metrics.list(exp.id, { from: at(2), to: at(3) })).map((m) => m.value)).toEqual([2]);
+      expect(
+        (await backend().metrics.list(exp.id, { names: ['sharpe'] })).map((m) => m.value),
+      ).toEqual([1]);
+      expect(
+        (await backend().metrics.list(exp.id, { from: at(2), to: at(3) })).map((m) => m.value),
+      ).toEqual([2]);
       expect(await backend().metrics.list(exp.id, { names: [] })).toEqual([]);
     });
 
@@ -221,7 +282,9 @@ export function recordCases(backend: () => StorageBackend): void {
       const exp = experiment();
       const at = (s: number) => new Date(T0.getTime() + s * 1000);
       const values = [3, -1.5, 10, 2.25];
-      await backend().metrics.append(values.map((value, step) => metric(exp.id, { name: 'pnl', step, value, at: at(step) })));
+      await backend().metrics.append(
+        values.map((value, step) => metric(exp.id, { name: 'pnl', step, value, at: at(step) })),
+      );
       await backend().metrics.append([
         metric(exp.id, { name: 'dd', step: 5, value: 0.1, at: at(1) }),
         metric(exp.id, { name: 'dd', step: 5, value: 0.3, at: at(2) }),
@@ -244,7 +307,9 @@ export function recordCases(backend: () => StorageBackend): void {
 
     it('appends a batch larger than one statement can carry', async () => {
       const exp = experiment();
-      const rows = Array.from({ length: 20_000 }, (_, step) => metric(exp.id, { step, value: step / 7 }));
+      const rows = Array.from({ length: 20_000 }, (_, step) =>
+        metric(exp.id, { step, value: step / 7 }),
+      );
       await backend().metrics.append(rows);
       const [agg] = await backend().metrics.aggregate(exp.id);
       expect(agg?.count).toBe(20_000);
@@ -256,7 +321,12 @@ export function recordCases(backend: () => StorageBackend): void {
     it('round-trips levels, unicode messages and JSON context in time order', async () => {
       const exp = experiment();
       const rows = [
-        log(exp.id, { level: 'error', message: 'ошибка 🚨', context: NESTED_JSON, at: DATE_SAMPLES[3] as Date }),
+        log(exp.id, {
+          level: 'error',
+          message: 'ошибка 🚨',
+          context: NESTED_JSON,
+          at: DATE_SAMPLES[3] as Date,
+        }),
         log(exp.id, { level: 'debug', message: '', at: DATE_SAMPLES[0] as Date }),
         log(exp.id, { level: 'warn', at: DATE_SAMPLES[2] as Date }),
       ];
@@ -267,12 +337,14 @@ export function recordCases(backend: () => StorageBackend): void {
 
     it('refuses an unknown level and a duplicate id, writing none of the batch', async () => {
       const exp = experiment();
-      await expect(backend().logs.append([log(exp.id), log(exp.id, { level: 'fatal' as never })])).rejects.toBeInstanceOf(
-        ValidationError,
-      );
+      await expect(
+        backend().logs.append([log(exp.id), log(exp.id, { level: 'fatal' as never })]),
+      ).rejects.toBeInstanceOf(ValidationError);
       const first = log(exp.id);
       await backend().logs.append([first]);
-      await expect(backend().logs.append([log(exp.id), { ...first }])).rejects.toBeInstanceOf(ConflictError);
+      await expect(backend().logs.append([log(exp.id), { ...first }])).rejects.toBeInstanceOf(
+        ConflictError,
+      );
       expect(await backend().logs.list(exp.id)).toEqual([first]);
     });
   });
@@ -280,7 +352,10 @@ export function recordCases(backend: () => StorageBackend): void {
   describe('artifacts', () => {
     it('round-trips every byte value, and metadata without bytes through head()', async () => {
       const bytes = new Uint8Array(512).map((_, i) => i % 256);
-      const record = artifact(bytes, { name: 'modèle.onnx', metadata: { framework: 'onnx', shape: [1, 3] } });
+      const record = artifact(bytes, {
+        name: 'modèle.onnx',
+        metadata: { framework: 'onnx', shape: [1, 3] },
+      });
       expect(await backend().artifacts.put(record)).toEqual({ created: true });
       const got = await backend().artifacts.get(record.id);
       expect(got).toEqual(record);
@@ -292,7 +367,9 @@ export function recordCases(backend: () => StorageBackend): void {
     it('stores the same id once', async () => {
       const record = artifact(new Uint8Array([1, 2, 3]));
       expect(await backend().artifacts.put(record)).toEqual({ created: true });
-      expect(await backend().artifacts.put({ ...record, name: 'again' })).toEqual({ created: false });
+      expect(await backend().artifacts.put({ ...record, name: 'again' })).toEqual({
+        created: false,
+      });
       expect((await backend().artifacts.head(record.id))?.name).toBeNull();
     });
 

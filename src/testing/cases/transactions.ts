@@ -104,7 +104,10 @@ export function transactionCases(backend: () => StorageBackend): void {
     });
 
     it('runs many concurrent transactions, committing exactly the ones that succeed', async () => {
-      const runs = Array.from({ length: 16 }, (_, i) => ({ exp: experiment({ name: `run ${i}` }), fail: i % 3 === 0 }));
+      const runs = Array.from({ length: 16 }, (_, i) => ({
+        exp: experiment({ name: `run ${i}` }),
+        fail: i % 3 === 0,
+      }));
       const settled = await Promise.allSettled(
         runs.map(({ exp, fail }) =>
           backend().transaction(async (tx) => {
@@ -130,7 +133,11 @@ export function transactionCases(backend: () => StorageBackend): void {
       const results = await Promise.all(
         Array.from({ length: 10 }, (_, i) =>
           backend().transaction((tx) =>
-            tx.experiments.update(exp.id, { status: 'running', metadata: { winner: i } }, { expectStatus: ['queued'] }),
+            tx.experiments.update(
+              exp.id,
+              { status: 'running', metadata: { winner: i } },
+              { expectStatus: ['queued'] },
+            ),
           ),
         ),
       );
@@ -142,7 +149,9 @@ export function transactionCases(backend: () => StorageBackend): void {
     it('keeps concurrent plain writes outside transactions', async () => {
       const exp = experiment();
       await Promise.all(
-        Array.from({ length: 20 }, (_, i) => backend().metrics.append([metric(exp.id, { step: i, value: i })])),
+        Array.from({ length: 20 }, (_, i) =>
+          backend().metrics.append([metric(exp.id, { step: i, value: i })]),
+        ),
       );
       const [agg] = await backend().metrics.aggregate(exp.id);
       expect(agg?.count).toBe(20);

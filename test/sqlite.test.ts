@@ -1,0 +1,85 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { sqlite } from '../backends/sqlite/index.js';
+import { BackendError, createLab } from '../src/index.js';
+import { experiment } from '../src/testing/fixtures.js';
+import { migrateConcurrently } from './support/processes.js';
+import { tempPath } from './support/temp.js';
+
+const cleanup: string[] = [];
+afterEach(() => {
+  for (const file of cleanup.splice(0)) for (const s of ['', '-wal', '-shm']) rmSync(file + s, { force: true });
+});
+const tempDb = () => {
+  const file = tempPath('sqlite', '.db');
+  cleanup.push(file);
+  return file;
+};
+
+describe('sqlite backend', () => {
+  it('opens its own file in WAL mode with a busy timeout and foreign keys', async () => {
+    const filename = tempDb();
+    const lab = await createLab(sqlite({ filename }, { busyTimeoutMs: 1234 }));
+    await lab.close();
+    const check = new Database(filename);
+    expect(check.pragma('journal_mode', { simple: true })).toBe('wal');
+    check.close();
+  });
+
+  it('uses a caller-supplied database and leaves it open after close', async () => {
+    const database = new Database(':memory:');
+    const lab = await createLab(sqlite({ database }));
+    await lab.close();
+    expect(database.open).toBe(true);
+    expect(database.pragma('busy_timeout', { simple: true })).toBe(5000);
+    expect(database.pragma('foreign_keys', { simple: true })).toBe(1);
+    const tables = database.prepare("select name from sqlite_master where name = 'quantlab_experiments'").all();
+    expect(tables).toHaveLength(1);
+    database.close();
+  });
+
+  it('keeps data across close and reopen', async () => {
+    const filename = tempDb();
+    const record = experiment();
+    const first = sqlite({ filename });
+    await first.migrate();
+    await first.experiments.insert(record);
+    await first.close();
+    const second = sqlite({ filename });
+    expect((await second.migrate()).applied).toEqual([]);
+    expect(await second.experiments.get(record.id)).toEqual(record);
+    await second.close();
+  });
+
+  it('wraps a driver failure in BackendError naming the operation, with the cause', async () => {
+    const filename = tempDb();
+    await (await createLab(sqlite({ filename }))).close();
+    const readonly = sqlite({ filename, readonly: true });
+    const error = await readonly.experiments.insert(experiment()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BackendError);
+    expect((error as BackendError).operation).toBe('experiments.insert');
+    expect((error as BackendError).message).toMatch(/sqlite backend: experiments.insert failed: .*readonly/);
+    expect((error as BackendError).cause).toBeInstanceOf(Error);
+    await readonly.close();
+  });
+
+  it('fails to open a path in a missing directory with BackendError', () => {
+    expect(() => sqlite({ filename: '/nonexistent-dir/quantlab/lab.db' })).toThrow(BackendError);
+  });
+
+  it('refuses a file that is not a database with BackendError at open', () => {
+    const filename = tempDb();
+    writeFileSync(filename, 'this is not a sqlite database, just text '.repeat(200));
+    expect(() => sqlite({ filename })).toThrow(/sqlite backend: open failed: .*file is not a database/);
+  });
+
+  it('lets eight processes create a lab on one fresh file at the same moment', async () => {
+    const filename = tempDb();
+    const results = await migrateConcurrently(8, () => ['sqlite', filename, '-']);
+    expect(results).toEqual(Array(8).fill({ ok: true, version: '0001_initial' }));
+    const check = new Database(filename);
+    expect(check.prepare('select name from quantlab_migrations').all()).toEqual([{ name: '0001_initial' }]);
+    check.close();
+  });
+});
