@@ -42,7 +42,10 @@ describe('postgres backend', () => {
     const pool = new pg.Pool({ connectionString: url, types: rawText as never });
     const backend = postgres({ pool }, { schema: newSchema() });
     await backend.migrate();
-    const record = experiment({ config: { nested: [1, { a: 'b' }] }, startedAt: new Date('1999-12-31T23:59:59.999Z') });
+    const record = experiment({
+      config: { nested: [1, { a: 'b' }] },
+      startedAt: new Date('1999-12-31T23:59:59.999Z'),
+    });
     await backend.experiments.insert(record);
     expect(await backend.experiments.get(record.id)).toEqual(record);
     await backend.close();
@@ -76,7 +79,9 @@ describe('postgres backend', () => {
 
   it('migrates once when many labs in one process start on a fresh schema together', async () => {
     const schema = newSchema();
-    const backends = Array.from({ length: 6 }, () => postgres({ connectionString: url, max: 2 }, { schema }));
+    const backends = Array.from({ length: 6 }, () =>
+      postgres({ connectionString: url, max: 2 }, { schema }),
+    );
     const results = await Promise.all(backends.map((b) => b.migrate()));
     expect(results.flatMap((r) => r.applied)).toEqual(['0001_initial']);
     await Promise.all(backends.map((b) => b.close()));

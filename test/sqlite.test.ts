@@ -9,7 +9,8 @@ import { tempPath } from './support/temp.js';
 
 const cleanup: string[] = [];
 afterEach(() => {
-  for (const file of cleanup.splice(0)) for (const s of ['', '-wal', '-shm']) rmSync(file + s, { force: true });
+  for (const file of cleanup.splice(0))
+    for (const s of ['', '-wal', '-shm']) rmSync(file + s, { force: true });
 });
 const tempDb = () => {
   const file = tempPath('sqlite', '.db');
@@ -34,7 +35,9 @@ describe('sqlite backend', () => {
     expect(database.open).toBe(true);
     expect(database.pragma('busy_timeout', { simple: true })).toBe(5000);
     expect(database.pragma('foreign_keys', { simple: true })).toBe(1);
-    const tables = database.prepare("select name from sqlite_master where name = 'quantlab_experiments'").all();
+    const tables = database
+      .prepare("select name from sqlite_master where name = 'quantlab_experiments'")
+      .all();
     expect(tables).toHaveLength(1);
     database.close();
   });
@@ -59,7 +62,9 @@ describe('sqlite backend', () => {
     const error = await readonly.experiments.insert(experiment()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BackendError);
     expect((error as BackendError).operation).toBe('experiments.insert');
-    expect((error as BackendError).message).toMatch(/sqlite backend: experiments.insert failed: .*readonly/);
+    expect((error as BackendError).message).toMatch(
+      /sqlite backend: experiments.insert failed: .*readonly/,
+    );
     expect((error as BackendError).cause).toBeInstanceOf(Error);
     await readonly.close();
   });
@@ -71,7 +76,9 @@ describe('sqlite backend', () => {
   it('refuses a file that is not a database with BackendError at open', () => {
     const filename = tempDb();
     writeFileSync(filename, 'this is not a sqlite database, just text '.repeat(200));
-    expect(() => sqlite({ filename })).toThrow(/sqlite backend: open failed: .*file is not a database/);
+    expect(() => sqlite({ filename })).toThrow(
+      /sqlite backend: open failed: .*file is not a database/,
+    );
   });
 
   it('lets eight processes create a lab on one fresh file at the same moment', async () => {
@@ -79,7 +86,9 @@ describe('sqlite backend', () => {
     const results = await migrateConcurrently(8, () => ['sqlite', filename, '-']);
     expect(results).toEqual(Array(8).fill({ ok: true, version: '0001_initial' }));
     const check = new Database(filename);
-    expect(check.prepare('select name from quantlab_migrations').all()).toEqual([{ name: '0001_initial' }]);
+    expect(check.prepare('select name from quantlab_migrations').all()).toEqual([
+      { name: '0001_initial' },
+    ]);
     check.close();
   });
 });

@@ -1,6 +1,6 @@
 import type { StorageBackend } from '../../src/storage/backend.js';
 import { OperationGuard } from '../../src/storage/guard.js';
-import { Mutex } from './mutex.js';
+import { Mutex } from '../../src/storage/mutex.js';
 import { MemoryData, MemoryView, memoryOperations } from './stores.js';
 
 /**

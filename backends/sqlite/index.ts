@@ -49,7 +49,10 @@ export function sqlite(connection: SqliteConnection, options: SqliteOptions = {}
   let database: Database.Database | undefined;
   try {
     database = owned
-      ? new Database(connection.filename, { readonly: connection.readonly ?? false, timeout: busyTimeoutMs })
+      ? new Database(connection.filename, {
+          readonly: connection.readonly ?? false,
+          timeout: busyTimeoutMs,
+        })
       : connection.database;
     database.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
     database.pragma('foreign_keys = ON');
@@ -60,7 +63,9 @@ export function sqlite(connection: SqliteConnection, options: SqliteOptions = {}
   } catch (error) {
     if (owned && database?.open) database.close();
     const where = owned ? connection.filename : 'the given database';
-    throw new BackendError('sqlite', 'open', `${where}: ${(error as Error).message}`, { cause: error });
+    throw new BackendError('sqlite', 'open', `${where}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   const db = new Kysely<QuantlabSchema>({ dialect: new ImmediateSqliteDialect({ database }) });
   return createSqlBackend({

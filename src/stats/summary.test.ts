@@ -20,9 +20,12 @@ describe('summarize', () => {
     expect(summarize(new Float64Array([3]))).toEqual({ n: 1, mean: 3, variance: 0 });
   });
 
-  it.each([[[]], [[1, Number.NaN]], [[Number.POSITIVE_INFINITY]]])('refuses %j with ValidationError', (values) => {
-    expect(() => summarize(values)).toThrow(ValidationError);
-  });
+  it.each([[[]], [[1, Number.NaN]], [[Number.POSITIVE_INFINITY]]])(
+    'refuses %j with ValidationError',
+    (values) => {
+      expect(() => summarize(values)).toThrow(ValidationError);
+    },
+  );
 });
 
 describe('mergeSummaries', () => {

@@ -25,7 +25,8 @@ export function summarize(values: ArrayLike<number>, name = 'values'): Summary {
   let m2 = 0;
   for (let i = 0; i < n; i++) {
     const x = values[i] as number;
-    if (!Number.isFinite(x)) throw new ValidationError(`${name}[${i}]`, 'must be a finite number', { received: x });
+    if (!Number.isFinite(x))
+      throw new ValidationError(`${name}[${i}]`, 'must be a finite number', { received: x });
     const delta = x - mean;
     mean += delta / (i + 1);
     m2 += delta * (x - mean);
@@ -55,9 +56,13 @@ export function mergeSummaries(a: Summary, b: Summary): Summary {
 }
 
 function checkSummary(s: Summary, name: string): void {
-  if (!Number.isInteger(s.n) || s.n < 0) throw new ValidationError(`${name}.n`, 'must be a whole number', { received: s.n });
-  if (s.n > 0 && !Number.isFinite(s.mean)) throw new ValidationError(`${name}.mean`, 'must be finite', { received: s.mean });
+  if (!Number.isInteger(s.n) || s.n < 0)
+    throw new ValidationError(`${name}.n`, 'must be a whole number', { received: s.n });
+  if (s.n > 0 && !Number.isFinite(s.mean))
+    throw new ValidationError(`${name}.mean`, 'must be finite', { received: s.mean });
   if (s.n > 0 && !(Number.isFinite(s.variance) && s.variance >= 0)) {
-    throw new ValidationError(`${name}.variance`, 'must be finite and not negative', { received: s.variance });
+    throw new ValidationError(`${name}.variance`, 'must be finite and not negative', {
+      received: s.variance,
+    });
   }
 }

@@ -11,7 +11,10 @@ const [kind, target, schema, startAt] = process.argv.slice(2);
 const backend =
   kind === 'sqlite'
     ? sqlite({ filename: target as string })
-    : postgres({ connectionString: target as string }, schema === '-' ? {} : { schema: schema as string });
+    : postgres(
+        { connectionString: target as string },
+        schema === '-' ? {} : { schema: schema as string },
+      );
 const wait = Number(startAt) - Date.now();
 if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
 try {

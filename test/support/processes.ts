@@ -4,12 +4,20 @@ import { fileURLToPath } from 'node:url';
 const tsxLoader = fileURLToPath(import.meta.resolve('tsx'));
 
 /** Runs a TypeScript file from test/support in a child Node process; resolves with its stdout. */
-export function runChild(script: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+export function runChild(
+  script: string,
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const file = fileURLToPath(new URL(script, import.meta.url));
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', tsxLoader, file, ...args], { timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ['--import', tsxLoader, file, ...args],
+      { timeout: 60_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Packs quantlab, installs the tarball into a scratch project and uses it there by `require` and by
+# `import`, with the driver packages the scratch project would install itself. The drivers are
+# linked from this checkout's node_modules so their native parts are not built a second time.
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+scratch="$(mktemp -d)"
+trap 'rm -rf "$scratch"' EXIT
+tarball="$(cd "$repo" && npm pack --silent --pack-destination "$scratch" | tail -n 1)"
+cd "$scratch"
+npm init -y >/dev/null
+npm install --no-audit --no-fund --ignore-scripts "./$tarball" >/dev/null
+for dep in better-sqlite3 bindings file-uri-to-path pg pg-pool pg-protocol pg-types pg-connection-string pgpass \
+  pg-int8 postgres-array postgres-bytea postgres-date postgres-interval split2 xtend pg-cloudflare @duckdb; do
+  if [ -e "$repo/node_modules/$dep" ] && [ ! -e "node_modules/$dep" ]; then
+    ln -s "$repo/node_modules/$dep" "node_modules/$dep"
+  fi
+done
+
+node -e "
+const { createLab, LabError } = require('quantlab');
+const { sqlite } = require('quantlab/sqlite');
+const { memory } = require('quantlab/memory');
+const { postgres } = require('quantlab/postgres');
+const { duckdb } = require('quantlab/duckdb');
+const { summarize } = require('quantlab/stats');
+const testing = require('quantlab/testing');
+(async () => {
+  const lab = await createLab(sqlite({ filename: ':memory:' }));
+  if (lab.info.backend.kind !== 'sqlite') throw new Error('wrong backend');
+  await lab.close();
+  const m = memory();
+  await m.close();
+  const err = await m.experiments.list().catch((e) => e);
+  if (!(err instanceof LabError)) throw new Error('instanceof LabError must hold across subpaths (cjs)');
+  if (typeof postgres !== 'function' || typeof duckdb !== 'function') throw new Error('missing backend');
+  if (summarize([1, 2, 3]).mean !== 2) throw new Error('stats');
+  if (typeof testing.describeConformance !== 'function') throw new Error('testing');
+  console.log('require: ok');
+})().catch((e) => { console.error(e); process.exit(1); });
+"
+
+node --input-type=module -e "
+import { createLab, LabError, ClosedError } from 'quantlab';
+import { duckdb } from 'quantlab/duckdb';
+import { sqlite } from 'quantlab/sqlite';
+const lab = await createLab(duckdb({ path: ':memory:' }));
+if (lab.info.backend.kind !== 'duckdb') throw new Error('wrong backend');
+await lab.close();
+const backend = sqlite({ filename: ':memory:' });
+await backend.close();
+const err = await backend.experiments.list().catch((e) => e);
+if (!(err instanceof LabError) || !(err instanceof ClosedError)) throw new Error('instanceof must hold across subpaths (esm)');
+console.log('import: ok');
+"

@@ -1,0 +1,84 @@
+import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterEach, describe, expect, it } from 'vitest';
+import { duckdb } from '../backends/duckdb/index.js';
+import { BackendError, createLab } from '../src/index.js';
+import { experiment, metric } from '../src/testing/fixtures.js';
+import { tempPath } from './support/temp.js';
+
+const cleanup: string[] = [];
+afterEach(() => {
+  for (const file of cleanup.splice(0))
+    for (const s of ['', '.wal']) rmSync(file + s, { force: true });
+});
+const tempDb = () => {
+  const file = tempPath('duckdb', '.duckdb');
+  cleanup.push(file);
+  return file;
+};
+
+describe('duckdb backend', () => {
+  it('uses a caller-supplied instance and leaves it usable after close', async () => {
+    const instance = await DuckDBInstance.create(':memory:');
+    const lab = await createLab(duckdb({ instance }));
+    expect(lab.info.backend.description).toBe('a caller-supplied DuckDB instance');
+    await lab.close();
+    const connection = await instance.connect();
+    const reader = await connection.runAndReadAll(
+      'select count(*)::INTEGER as n from quantlab_migrations',
+    );
+    expect(reader.getRowObjectsJS()).toEqual([{ n: 1 }]);
+    connection.closeSync();
+    instance.closeSync();
+  });
+
+  it('keeps data in a file across close and reopen', async () => {
+    const path = tempDb();
+    const record = experiment();
+    const first = duckdb({ path });
+    expect(first.capabilities.persistent).toBe(true);
+    await first.migrate();
+    await first.experiments.insert(record);
+    await first.metrics.append([metric(record.id, { value: 1e300 })]);
+    await first.close();
+    const second = duckdb({ path });
+    expect((await second.migrate()).applied).toEqual([]);
+    expect(await second.experiments.get(record.id)).toEqual(record);
+    expect((await second.metrics.list(record.id))[0]?.value).toBe(1e300);
+    await second.close();
+  });
+
+  it('says plainly that DuckDB allows one writer process when another holds the file', async () => {
+    const path = tempDb();
+    const holder = spawn(
+      process.execPath,
+      [
+        '--import',
+        fileURLToPath(import.meta.resolve('tsx')),
+        fileURLToPath(new URL('./support/hold-duckdb.ts', import.meta.url)),
+        path,
+      ],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
+    try {
+      await new Promise<void>((resolve, reject) => {
+        holder.stdout.on(
+          'data',
+          (chunk: Buffer) => chunk.toString().includes('ready') && resolve(),
+        );
+        holder.on('exit', (code) => reject(new Error(`holder exited with ${code}`)));
+      });
+      const error = await createLab(duckdb({ path })).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BackendError);
+      expect((error as BackendError).message).toMatch(
+        /DuckDB allows one writer process per database file/,
+      );
+      expect((error as BackendError).cause).toBeInstanceOf(Error);
+    } finally {
+      holder.stdin.end();
+      await new Promise((resolve) => holder.once('exit', resolve));
+    }
+  });
+});
