@@ -11,7 +11,7 @@ cd "$scratch"
 npm init -y >/dev/null
 npm install --no-audit --no-fund --ignore-scripts "./$tarball" >/dev/null
 for dep in better-sqlite3 bindings file-uri-to-path pg pg-pool pg-protocol pg-types pg-connection-string pgpass \
-  pg-int8 postgres-array postgres-bytea postgres-date postgres-interval split2 xtend pg-cloudflare @duckdb; do
+  pg-int8 postgres-array postgres-bytea postgres-date postgres-interval split2 xtend pg-cloudflare @duckdb vitest; do
   if [ -e "$repo/node_modules/$dep" ] && [ ! -e "node_modules/$dep" ]; then
     ln -s "$repo/node_modules/$dep" "node_modules/$dep"
   fi
@@ -24,7 +24,6 @@ const { memory } = require('quantlab/memory');
 const { postgres } = require('quantlab/postgres');
 const { duckdb } = require('quantlab/duckdb');
 const { summarize } = require('quantlab/stats');
-const testing = require('quantlab/testing');
 (async () => {
   const lab = await createLab(sqlite({ filename: ':memory:' }));
   if (lab.info.backend.kind !== 'sqlite') throw new Error('wrong backend');
@@ -35,7 +34,6 @@ const testing = require('quantlab/testing');
   if (!(err instanceof LabError)) throw new Error('instanceof LabError must hold across subpaths (cjs)');
   if (typeof postgres !== 'function' || typeof duckdb !== 'function') throw new Error('missing backend');
   if (summarize([1, 2, 3]).mean !== 2) throw new Error('stats');
-  if (typeof testing.describeConformance !== 'function') throw new Error('testing');
   console.log('require: ok');
 })().catch((e) => { console.error(e); process.exit(1); });
 "
@@ -44,6 +42,8 @@ node --input-type=module -e "
 import { createLab, LabError, ClosedError } from 'quantlab';
 import { duckdb } from 'quantlab/duckdb';
 import { sqlite } from 'quantlab/sqlite';
+import { describeConformance } from 'quantlab/testing';
+if (typeof describeConformance !== 'function') throw new Error('quantlab/testing');
 const lab = await createLab(duckdb({ path: ':memory:' }));
 if (lab.info.backend.kind !== 'duckdb') throw new Error('wrong backend');
 await lab.close();

@@ -1,19 +1,44 @@
 import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const tsxLoader = fileURLToPath(import.meta.resolve('tsx'));
+const root = fileURLToPath(new URL('../../', import.meta.url));
 
-/** Runs a TypeScript file from test/support in a child Node process; resolves with its stdout. */
-export function runChild(
-  script: string,
+/** What a child process printed and how it ended. */
+export interface ChildResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a TypeScript file from test/support in a child Node process. */
+export function runChild(script: string, args: string[]): Promise<ChildResult> {
+  return runTypeScript(fileURLToPath(new URL(script, import.meta.url)), args, {});
+}
+
+/**
+ * Runs a TypeScript file of the repository (path relative to its root) in a child Node process
+ * from the repository root, as `npm run` would.
+ */
+export function runScript(
+  path: string,
   args: string[],
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const file = fileURLToPath(new URL(script, import.meta.url));
+  env: Record<string, string>,
+): Promise<ChildResult> {
+  return runTypeScript(join(root, path), args, env);
+}
+
+function runTypeScript(
+  file: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<ChildResult> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       ['--import', tsxLoader, file, ...args],
-      { timeout: 60_000 },
+      { timeout: 60_000, cwd: root, env: { ...process.env, ...env } },
       (error, stdout, stderr) => {
         resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
       },

@@ -1,0 +1,25 @@
+import { rmSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runScript } from './support/processes.js';
+import { tempPath } from './support/temp.js';
+
+const db = tempPath('demo', '.db');
+afterAll(() => {
+  for (const s of ['', '-wal', '-shm']) rmSync(db + s, { force: true });
+});
+
+describe('examples', () => {
+  it('npm run demo records a backtest, aggregates it in the database and survives a crashing run', async () => {
+    const first = await runScript('examples/demo.ts', [], { QUANTLAB_DEMO_DB: db });
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('schema 0001_initial');
+    expect(first.stdout).toMatch(
+      /equity curve: 1000 points, min 9550\.93, max 17665\.69, final 17665\.69/,
+    );
+    expect(first.stdout).toContain('left nothing behind');
+    expect(first.stdout).toContain('1 run(s) stored');
+    const second = await runScript('examples/demo.ts', [], { QUANTLAB_DEMO_DB: db });
+    expect(second.stdout).toContain('2 run(s) stored');
+  });
+});
