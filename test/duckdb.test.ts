@@ -1,23 +1,13 @@
 import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { duckdb } from '../backends/duckdb/index.js';
 import { BackendError, createLab } from '../src/index.js';
 import { experiment, metric } from '../src/testing/fixtures.js';
-import { tempPath } from './support/temp.js';
+import { tempDatabases } from './support/temp.js';
 
-const cleanup: string[] = [];
-afterEach(() => {
-  for (const file of cleanup.splice(0))
-    for (const s of ['', '.wal']) rmSync(file + s, { force: true });
-});
-const tempDb = () => {
-  const file = tempPath('duckdb', '.duckdb');
-  cleanup.push(file);
-  return file;
-};
+const tempDb = tempDatabases('duckdb', '.duckdb', ['.wal']);
 
 describe('duckdb backend', () => {
   it('uses a caller-supplied instance and leaves it usable after close', async () => {

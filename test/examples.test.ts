@@ -1,12 +1,9 @@
-import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runScript } from './support/processes.js';
-import { tempPath } from './support/temp.js';
+import { removeDatabaseFile, tempPath } from './support/temp.js';
 
 const db = tempPath('demo', '.db');
-afterAll(() => {
-  for (const s of ['', '-wal', '-shm']) rmSync(db + s, { force: true });
-});
+afterAll(() => removeDatabaseFile(db, ['-wal', '-shm']));
 
 describe('examples', () => {
   it('npm run demo records a backtest, aggregates it in the database and survives a crashing run', async () => {

@@ -1,7 +1,6 @@
-import { rmSync } from 'node:fs';
 import { sqlite } from '../backends/sqlite/index.js';
 import { describeConformance } from '../src/testing/index.js';
-import { tempPath } from './support/temp.js';
+import { removeDatabaseFile, tempPath } from './support/temp.js';
 
 const files = new WeakMap<object, string>();
 
@@ -15,7 +14,6 @@ describeConformance({
   },
   destroy: (backend) => {
     const filename = files.get(backend);
-    if (filename)
-      for (const suffix of ['', '-wal', '-shm']) rmSync(filename + suffix, { force: true });
+    if (filename) removeDatabaseFile(filename, ['-wal', '-shm']);
   },
 });

@@ -1,22 +1,13 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sqlite } from '../backends/sqlite/index.js';
 import { BackendError, createLab } from '../src/index.js';
 import { experiment } from '../src/testing/fixtures.js';
 import { migrateConcurrently } from './support/processes.js';
-import { tempPath } from './support/temp.js';
+import { tempDatabases } from './support/temp.js';
 
-const cleanup: string[] = [];
-afterEach(() => {
-  for (const file of cleanup.splice(0))
-    for (const s of ['', '-wal', '-shm']) rmSync(file + s, { force: true });
-});
-const tempDb = () => {
-  const file = tempPath('sqlite', '.db');
-  cleanup.push(file);
-  return file;
-};
+const tempDb = tempDatabases('sqlite', '.db', ['-wal', '-shm']);
 
 describe('sqlite backend', () => {
   it('opens its own file in WAL mode with a busy timeout and foreign keys', async () => {
