@@ -24,6 +24,16 @@ describe('duckdb backend', () => {
     instance.closeSync();
   });
 
+  it.each([
+    ['no connection', undefined, 'connection'],
+    ['a null path', { path: null }, 'connection.path'],
+    ['an instance that is not DuckDB', { instance: {} }, 'connection.instance'],
+  ])('refuses %s with a ValidationError naming the option', (_, connection, field) => {
+    expect(() => duckdb(connection as never)).toThrow(
+      expect.objectContaining({ name: 'ValidationError', field }),
+    );
+  });
+
   it('keeps data in a file across close and reopen', async () => {
     const path = tempDb();
     const record = experiment();

@@ -73,8 +73,11 @@ describe('postgres backend', () => {
     expect(backend.info.description).toBe('127.0.0.1:1/nowhere');
   });
 
-  it('refuses an empty schema name', () => {
+  it('refuses an empty schema name and malformed connections with ValidationError', () => {
     expect(() => postgres({ connectionString: url }, { schema: '' })).toThrow(ValidationError);
+    expect(() => postgres({ connectionString: 5 } as never)).toThrow(/connection.connectionString/);
+    expect(() => postgres({ pool: {} } as never)).toThrow(/connection.pool: must be a pg Pool/);
+    expect(() => postgres(undefined as never)).toThrow(ValidationError);
   });
 
   it('migrates once when many labs in one process start on a fresh schema together', async () => {

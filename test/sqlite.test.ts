@@ -60,6 +60,28 @@ describe('sqlite backend', () => {
     await readonly.close();
   });
 
+  it.each([
+    ['no connection', undefined, 'connection'],
+    ['an empty object', {}, 'connection'],
+    ['both filename and database', { filename: 'a.db', database: {} }, 'connection'],
+    ['a numeric filename', { filename: 123 }, 'connection.filename'],
+    ['an empty filename', { filename: '' }, 'connection.filename'],
+    ['a database that is not better-sqlite3', { database: {} }, 'connection.database'],
+  ])('refuses %s with a ValidationError naming the option', (_, connection, field) => {
+    expect(() => sqlite(connection as never)).toThrow(
+      expect.objectContaining({ name: 'ValidationError', field }),
+    );
+  });
+
+  it('refuses a busy timeout that is not a whole number', () => {
+    expect(() => sqlite({ filename: ':memory:' }, { busyTimeoutMs: Number.NaN })).toThrow(
+      /options.busyTimeoutMs/,
+    );
+    expect(() => sqlite({ filename: ':memory:' }, { busyTimeoutMs: -1 })).toThrow(
+      /options.busyTimeoutMs/,
+    );
+  });
+
   it('fails to open a path in a missing directory with BackendError', () => {
     expect(() => sqlite({ filename: '/nonexistent-dir/quantlab/lab.db' })).toThrow(BackendError);
   });

@@ -2,6 +2,11 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { Kysely } from 'kysely';
 import { BackendError } from '../../src/errors.js';
 import type { StorageBackend } from '../../src/storage/backend.js';
+import {
+  checkConnectionShape,
+  checkHasMethods,
+  checkNonEmptyString,
+} from '../../src/storage/options.js';
 import { createSqlBackend } from '../../src/storage/sql/backend.js';
 import type { QuantlabSchema } from '../../src/storage/sql/schema.js';
 import { DuckDBDialect } from './dialect/index.js';
@@ -35,7 +40,10 @@ export type DuckDBConnection =
  * ```
  */
 export function duckdb(connection: DuckDBConnection): StorageBackend {
+  checkConnectionShape(connection, 'connection', ['path', 'instance']);
   const owned = 'path' in connection;
+  if (owned) checkNonEmptyString(connection.path, 'connection.path');
+  else checkHasMethods(connection.instance, 'connection.instance', ['connect'], 'a DuckDBInstance');
   const path = owned ? connection.path : undefined;
   const open = async (): Promise<DuckDBInstance> => {
     if (!owned) return connection.instance;

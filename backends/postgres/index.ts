@@ -1,7 +1,12 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { ValidationError } from '../../src/errors.js';
 import type { StorageBackend } from '../../src/storage/backend.js';
+import {
+  checkConnectionShape,
+  checkHasMethods,
+  checkNonEmptyString,
+  checkWholeNumber,
+} from '../../src/storage/options.js';
 import { createSqlBackend } from '../../src/storage/sql/backend.js';
 import type { QuantlabSchema } from '../../src/storage/sql/schema.js';
 import { postgresTraits } from './traits.js';
@@ -45,13 +50,16 @@ export function postgres(
   connection: PostgresConnection,
   options: PostgresOptions = {},
 ): StorageBackend {
+  checkConnectionShape(connection, 'connection', ['connectionString', 'pool']);
   const { schema } = options;
-  if (schema !== undefined && (schema.length === 0 || schema.includes('\u0000'))) {
-    throw new ValidationError('schema', 'must be a non-empty name without NUL', {
-      received: schema,
-    });
-  }
+  if (schema !== undefined) checkNonEmptyString(schema, 'options.schema');
   const owned = 'connectionString' in connection;
+  if (owned) {
+    checkNonEmptyString(connection.connectionString, 'connection.connectionString');
+    if (connection.max !== undefined) checkWholeNumber(connection.max, 'connection.max', 1);
+  } else {
+    checkHasMethods(connection.pool, 'connection.pool', ['connect', 'query', 'end'], 'a pg Pool');
+  }
   const pool = owned
     ? new pg.Pool({ connectionString: connection.connectionString, max: connection.max ?? 10 })
     : connection.pool;

@@ -2,6 +2,12 @@ import Database from 'better-sqlite3';
 import { Kysely } from 'kysely';
 import { BackendError } from '../../src/errors.js';
 import type { StorageBackend } from '../../src/storage/backend.js';
+import {
+  checkConnectionShape,
+  checkHasMethods,
+  checkNonEmptyString,
+  checkWholeNumber,
+} from '../../src/storage/options.js';
 import { createSqlBackend } from '../../src/storage/sql/backend.js';
 import type { QuantlabSchema } from '../../src/storage/sql/schema.js';
 import { ImmediateSqliteDialect } from './driver.js';
@@ -44,8 +50,18 @@ export interface SqliteOptions {
  * ```
  */
 export function sqlite(connection: SqliteConnection, options: SqliteOptions = {}): StorageBackend {
+  checkConnectionShape(connection, 'connection', ['filename', 'database']);
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+  checkWholeNumber(busyTimeoutMs, 'options.busyTimeoutMs', 0);
   const owned = 'filename' in connection;
+  if (owned) checkNonEmptyString(connection.filename, 'connection.filename');
+  else
+    checkHasMethods(
+      connection.database,
+      'connection.database',
+      ['prepare', 'pragma'],
+      'a better-sqlite3 Database',
+    );
   let database: Database.Database | undefined;
   try {
     database = owned
@@ -54,7 +70,7 @@ export function sqlite(connection: SqliteConnection, options: SqliteOptions = {}
           timeout: busyTimeoutMs,
         })
       : connection.database;
-    database.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+    database.pragma(`busy_timeout = ${busyTimeoutMs}`);
     database.pragma('foreign_keys = ON');
     if (owned && !database.memory && !database.readonly) {
       database.pragma('journal_mode = WAL');
