@@ -1,3 +1,4 @@
+import { randomBytes, randomUUID } from 'node:crypto';
 import type {
   ArtifactRecord,
   ExperimentRecord,
@@ -5,9 +6,8 @@ import type {
   MetricRecord,
 } from '../storage/records.js';
 
-/** Builders of valid records for the conformance cases. @internal */
-let counter = 0;
-const nextId = (prefix: string) => `${prefix}-${(++counter).toString().padStart(6, '0')}`;
+/** Builders of valid records for the conformance cases, each with a fresh random id. @internal */
+const nextId = (prefix: string) => `${prefix}-${randomUUID()}`;
 
 export const T0 = new Date('2026-03-01T12:00:00.123Z');
 
@@ -58,7 +58,7 @@ export function artifact(
   overrides: Partial<ArtifactRecord> = {},
 ): ArtifactRecord {
   return {
-    id: nextId('sha').padEnd(64, '0'),
+    id: randomBytes(32).toString('hex'),
     type: 'model',
     name: null,
     size: bytes.byteLength,

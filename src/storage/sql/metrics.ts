@@ -2,7 +2,7 @@ import type { MetricStore } from '../backend.js';
 import { checkMetrics } from '../validate.js';
 import { atomically, chunkRows, type SqlContext } from './context.js';
 import { metricToRow, rowToMetric } from './rows.js';
-import { decodeInteger, decodeNumber } from './traits.js';
+import { decodeNumber } from './traits.js';
 
 const METRIC_COLUMNS = 5;
 
@@ -75,13 +75,13 @@ export function sqlMetricStore(ctx: SqlContext): MetricStore {
           .execute();
         return rows.map((row) => ({
           name: row.name,
-          count: decodeInteger(row.count),
+          count: decodeNumber(row.count),
           sum: decodeNumber(row.sum),
           sumOfSquares: decodeNumber(row.sum_of_squares),
           min: decodeNumber(row.min),
           max: decodeNumber(row.max),
           latest: decodeNumber(row.latest),
-          latestStep: decodeInteger(row.latest_step),
+          latestStep: decodeNumber(row.latest_step),
           latestAt: t.decodeDate(row.latest_at),
         }));
       }),

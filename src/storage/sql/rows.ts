@@ -7,7 +7,7 @@ import type {
   MetricRecord,
 } from '../records.js';
 import type { ArtifactsTable, ExperimentsTable, LogsTable, MetricsTable } from './schema.js';
-import { type DialectTraits, decodeInteger } from './traits.js';
+import { type DialectTraits, decodeNumber } from './traits.js';
 
 /**
  * Conversions between records and rows, one place per table, so the stores hold only queries.
@@ -59,7 +59,7 @@ export function rowToExperiment(
     type: row.type,
     strategy: row.strategy,
     status: row.status,
-    priority: decodeInteger(row.priority),
+    priority: decodeNumber(row.priority),
     configHash: row.config_hash,
     config: t.decodeJson(row.config) as ExperimentRecord['config'],
     tags: t.decodeJson(row.tags) as string[],
@@ -68,7 +68,7 @@ export function rowToExperiment(
     provenance: t.decodeJson(row.provenance) as ExperimentRecord['provenance'],
     metadata: t.decodeJson(row.metadata) as ExperimentRecord['metadata'],
     error: row.error,
-    errorCount: decodeInteger(row.error_count),
+    errorCount: decodeNumber(row.error_count),
     createdAt: t.decodeDate(row.created_at),
     updatedAt: t.decodeDate(row.updated_at),
     startedAt: decodeOptionalDate(t, row.started_at),
@@ -90,8 +90,8 @@ export function rowToMetric(t: DialectTraits, row: Selectable<MetricsTable>): Me
   return {
     experimentId: row.experiment_id,
     name: row.name,
-    step: decodeInteger(row.step),
-    value: decodeInteger(row.value),
+    step: decodeNumber(row.step),
+    value: decodeNumber(row.value),
     at: t.decodeDate(row.at),
   };
 }
@@ -126,7 +126,7 @@ export function rowToArtifactHead(
     id: row.id,
     type: row.type,
     name: row.name,
-    size: decodeInteger(row.size),
+    size: decodeNumber(row.size),
     metadata: t.decodeJson(row.metadata) as ArtifactHead['metadata'],
     createdAt: t.decodeDate(row.created_at),
   };

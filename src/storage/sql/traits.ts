@@ -45,15 +45,15 @@ export interface ColumnTypes {
   readonly blob: string;
 }
 
-/** Decodes an integer column that a driver may return as number, bigint or string. */
-export function decodeInteger(value: unknown): number {
+/**
+ * Decodes a numeric column or aggregate that a driver may return as number, bigint (DuckDB's
+ * BIGINT, COUNT) or string (pg's int8 and numeric).
+ */
+export function decodeNumber(value: unknown): number {
   if (typeof value === 'number') return value;
   if (typeof value === 'bigint' || typeof value === 'string') return Number(value);
-  throw new TypeError(`expected an integer column value, got ${typeof value}`);
+  throw new TypeError(`expected a numeric column value, got ${typeof value}`);
 }
-
-/** Decodes a floating-point aggregate that a driver may return as number, bigint or string. */
-export const decodeNumber = decodeInteger;
 
 /** Decodes a JSON column that a driver returns either parsed or as text. */
 export function decodeJsonText(value: unknown): JsonValue {
