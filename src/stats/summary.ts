@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors.js';
+import { checkSample } from './validate.js';
 
 /** Sufficient statistics of a sample: size, mean and unbiased variance (n - 1 denominator). */
 export interface Summary {
@@ -19,14 +20,12 @@ export interface Summary {
  * ```
  */
 export function summarize(values: ArrayLike<number>, name = 'values'): Summary {
-  const n = values.length;
-  if (n === 0) throw new ValidationError(name, 'must contain at least one value');
+  const xs = checkSample(values, name);
+  const n = xs.length;
   let mean = 0;
   let m2 = 0;
   for (let i = 0; i < n; i++) {
-    const x = values[i] as number;
-    if (!Number.isFinite(x))
-      throw new ValidationError(`${name}[${i}]`, 'must be a finite number', { received: x });
+    const x = xs[i] as number;
     const delta = x - mean;
     mean += delta / (i + 1);
     m2 += delta * (x - mean);
