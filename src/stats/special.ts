@@ -74,6 +74,18 @@ function lgammaNearTwo(z: number): number {
   return z * (ONE_MINUS_EULER + z * sum);
 }
 
+/** B₂ₖ / (2k (2k − 1)) for k = 8 down to 1. */
+const STIRLING_COEFFICIENTS = [
+  -3617 / 122400,
+  1 / 156,
+  -691 / 360360,
+  1 / 1188,
+  -1 / 1680,
+  1 / 1260,
+  -1 / 360,
+  1 / 12,
+];
+
 /**
  * The remainder δ(x) = ln Γ(x) − [(x − ½) ln x − x + ½ ln 2π] of Stirling's formula, from its
  * asymptotic series Σ B₂ₖ / (2k (2k − 1) x^(2k−1)); absolute error below 1e-17 for x ≥ 10.
@@ -82,19 +94,7 @@ function lgammaNearTwo(z: number): number {
  */
 export function stirlingRemainder(x: number): number {
   const r = 1 / x;
-  const r2 = r * r;
-  return (
-    r *
-    (1 / 12 +
-      r2 *
-        (-1 / 360 +
-          r2 *
-            (1 / 1260 +
-              r2 *
-                (-1 / 1680 +
-                  r2 *
-                    (1 / 1188 + r2 * (-691 / 360360 + r2 * (1 / 156 + r2 * (-3617 / 122400))))))))
-  );
+  return r * horner(STIRLING_COEFFICIENTS, r * r);
 }
 
 /**
@@ -300,7 +300,7 @@ function checkGammaArguments(a: number, x: number): void {
  *
  * For x < a + 1 it sums the power series, otherwise it evaluates Legendre's continued fraction
  * for Q with the modified Lentz algorithm and returns 1 − Q (Numerical Recipes, 3rd ed., §6.2);
- * the prefactor x^a e^(−x) / Γ(a) is formed in log space (Temme's form for a ≥ 10). Cost is
+ * the prefactor x^a e^(−x) / Γ(a) is formed as in DiDonato & Morris (ACM TOMS 654, `rcomp`). Cost is
  * O(√a) terms near x ≈ a.
  *
  * @example
@@ -320,7 +320,7 @@ export function regularizedLowerGamma(a: number, x: number): number {
  *
  * @example
  * ```ts
- * regularizedUpperGamma(1, 700); // e^-700 = 9.85967654375939e-305
+ * regularizedUpperGamma(1, 700); // e^-700 = 9.859676543759767e-305
  * ```
  */
 export function regularizedUpperGamma(a: number, x: number): number {
@@ -345,7 +345,7 @@ function betaPrefixLog(x: number, y: number, a: number, b: number): number {
   const s = a + b;
   const x0 = a / s;
   const y0 = b / s;
-  const e = x <= y ? x - x0 : y0 - y;
+  const e = x <= y ? excessOverMean(x, a, b) : -excessOverMean(y, b, a);
   const u = e / x0;
   const v = -e / y0;
   const termA = Math.abs(u) <= 0.5 ? log1pmx(u) : lnx - Math.log(x0) - u;
@@ -359,6 +359,30 @@ function betaPrefixLog(x: number, y: number, a: number, b: number): number {
     stirlingRemainder(a) -
     stirlingRemainder(b)
   );
+}
+
+/** The rounding error of the product p = fl(u·v) (Dekker's exact product, Veltkamp split). */
+function productError(u: number, v: number, p: number): number {
+  const cu = 134217729 * u;
+  const uh = cu - (cu - u);
+  const ul = u - uh;
+  const cv = 134217729 * v;
+  const vh = cv - (cv - v);
+  const vl = v - vh;
+  return uh * vh - p + uh * vl + ul * vh + ul * vl;
+}
+
+/**
+ * x − a/(a + b) to full relative precision: x(a + b) − a is formed exactly (Knuth's two-sum
+ * for a + b, Dekker's product for x times it), so a tiny distance from the mean is not lost to
+ * the rounding of a/(a + b), which a·(ln(1 + u) − u) would magnify by a.
+ */
+function excessOverMean(x: number, a: number, b: number): number {
+  const s = a + b;
+  const bv = s - a;
+  const sumError = a - (s - bv) + (b - bv);
+  const p = x * s;
+  return (p - a + productError(x, s, p) + x * sumError) / s;
 }
 
 /**
@@ -420,7 +444,7 @@ const LN_SINHC_COEFFICIENTS = new Float64Array(BGRAT_TERMS + 1);
 const sinhcPowerCoefficients = new Float64Array(BGRAT_TERMS + 1);
 
 /**
- * I_x(a, b) for large a (≥ 15), b ≤ 1 and x ≥ ½: Temme's form of DiDonato & Morris's `bgrat`
+ * I_x(a, b) for large a (≥ 15), b ≤ 1 and x ≥ ½ by DiDonato & Morris's `bgrat` asymptotic
  * expansion (ACM TOMS 708, 1992). With T = a + (b − 1)/2, u₀ = −ln x and z = T u₀,
  * I_x(a, b) = Γ(a + b) / (Γ(a) T^b) · Σ cₙ Γ(b + 2n, z) / (Γ(b) T^(2n)), where cₙ are the
  * coefficients of (sinh(s/2)/(s/2))^(b−1) in powers of s². Γ(b + 2n, z) follows the upward
@@ -435,10 +459,11 @@ function betaLargeA(x: number, y: number, a: number, b: number): number {
   const t2 = t * t;
   const u2 = u0 * u0;
   let g = gammaInc(b, z, true);
-  let h = Math.exp(b * Math.log(z) - z - lgamma(b));
+  let h = gammaPrefix(b, z);
   const c = sinhcPowerCoefficients;
   c[0] = 1;
   let sum = g;
+  let previous = g;
   for (let n = 0; n < BGRAT_TERMS; n++) {
     const s = b + 2 * n;
     g = (s * (s + 1) * g + h * (s + 1 + z)) / t2;
@@ -451,7 +476,9 @@ function betaLargeA(x: number, y: number, a: number, b: number): number {
     c[n + 1] = cn;
     const term = cn * g;
     sum += term;
-    if (Math.abs(term) <= EPS * sum) break;
+    // Two small terms in a row, so a coefficient cₙ that happens to be near 0 cannot stop it.
+    if (Math.abs(term) <= EPS * sum && Math.abs(previous) <= EPS * sum) break;
+    previous = term;
   }
   const logRatio =
     (a - 0.5) * Math.log1p(b / a) -

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fixture from '../../test/fixtures/stats/welch.json' with { type: 'json' };
 import { ValidationError } from '../errors.js';
 import { mergeSummaries, summarize } from './summary.js';
 
@@ -14,6 +15,23 @@ describe('summarize', () => {
     const s = summarize([1e9 + 4, 1e9 + 7, 1e9 + 13, 1e9 + 16]);
     expect(s.mean).toBe(1e9 + 10);
     expect(s.variance).toBe(30);
+  });
+
+  it('keeps the mean within the summation error bound of the exact mean, offsets of 1e6 included', () => {
+    // Recursive summation of deviations from x0 errs by at most about n ε mean|x - x0|, plus the
+    // final rounding: a large common offset (1e6 here) costs nothing, unlike a plain sum.
+    const ulp = (x: number) => 2 ** (Math.floor(Math.log2(Math.abs(x))) - 52);
+    for (const sample of fixture.samples) {
+      for (const [values, exact] of [
+        [sample.control, sample.exactMean[0] as number],
+        [sample.treatment, sample.exactMean[1] as number],
+      ] as const) {
+        const x0 = values[0] as number;
+        const spread = values.reduce((s, x) => s + Math.abs(x - x0), 0) / values.length;
+        const bound = values.length * Number.EPSILON * spread + ulp(exact);
+        expect(Math.abs(summarize(values).mean - exact)).toBeLessThanOrEqual(bound);
+      }
+    }
   });
 
   it('reports variance 0 for one value and accepts typed arrays', () => {

@@ -10,8 +10,10 @@ export interface Summary {
 }
 
 /**
- * Summarises a sample in one pass with Welford's algorithm (numerically stable, unlike
- * sum-of-squares formulas on large values). Needs at least one finite value; the variance of a
+ * Summarises a sample with the corrected two-pass algorithm (as numpy's `var`): the mean (summed
+ * as deviations from the first value), then the sum of squared deviations from it, corrected by the rounding error of the mean
+ * (Chan, Golub and LeVeque 1983, eq. 1.7). Accurate for large offsets where sum-of-squares
+ * formulas fail, and no division per value. Needs at least one finite value; the variance of a
  * single value is reported as 0.
  *
  * @example
@@ -22,15 +24,21 @@ export interface Summary {
 export function summarize(values: ArrayLike<number>, name = 'values'): Summary {
   const xs = checkSample(values, name);
   const n = xs.length;
-  let mean = 0;
-  let m2 = 0;
+  // Summing deviations from the first value keeps a large common offset (prices, equity) out of
+  // the running sum, where it would swamp the digits that matter.
+  const shift = xs[0] as number;
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += (xs[i] as number) - shift;
+  const mean = shift + sum / n;
+  let squares = 0;
+  let deviations = 0;
   for (let i = 0; i < n; i++) {
-    const x = xs[i] as number;
-    const delta = x - mean;
-    mean += delta / (i + 1);
-    m2 += delta * (x - mean);
+    const d = (xs[i] as number) - mean;
+    squares += d * d;
+    deviations += d;
   }
-  return { n, mean, variance: n > 1 ? m2 / (n - 1) : 0 };
+  const m2 = squares - (deviations * deviations) / n;
+  return { n, mean, variance: n > 1 ? Math.max(0, m2) / (n - 1) : 0 };
 }
 
 /**
