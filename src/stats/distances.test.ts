@@ -1,10 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  comparisonFixtures,
-  materialise,
-  relativeError,
-} from '../../test/support/comparison-fixtures.js';
+import { comparisonFixtures, materialise } from '../../test/support/comparison-fixtures.js';
+import { relativeError } from '../../test/support/numeric.js';
 import { ValidationError } from '../errors.js';
 import { jensenShannonDistance, wassersteinDistance } from './distances.js';
 

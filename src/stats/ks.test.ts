@@ -4,8 +4,8 @@ import {
   comparisonFixtures,
   hashUniforms,
   materialise,
-  relativeError,
 } from '../../test/support/comparison-fixtures.js';
+import { relativeError } from '../../test/support/numeric.js';
 import { ValidationError } from '../errors.js';
 import { ksTwoSample } from './ks.js';
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { expectAllClose, validationField } from '../../test/support/numeric.js';
 import { ValidationError } from '../errors.js';
 import { benjaminiHochberg, holmBonferroni } from './multiple-testing.js';
 
@@ -18,26 +19,8 @@ const fixture = JSON.parse(
 /** scipy and the statsmodels port do the same float operations: agree to 1e-12 relative. */
 const RELATIVE = 1e-12;
 
-function expectClose(actual: readonly number[], expected: readonly number[]): void {
-  expect(actual).toHaveLength(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    const a = actual[i] as number;
-    const e = expected[i] as number;
-    const error = e === 0 ? Math.abs(a) : Math.abs(a - e) / Math.abs(e);
-    expect(error, `[${i}]: ${a} vs ${e}`).toBeLessThanOrEqual(RELATIVE);
-  }
-}
-
-/** The `field` of the ValidationError `run` throws. */
-function rejectedField(run: () => unknown): string {
-  try {
-    run();
-  } catch (err) {
-    if (err instanceof ValidationError) return err.field;
-    throw err;
-  }
-  throw new Error('expected a ValidationError');
-}
+const expectClose = (actual: readonly number[], expected: readonly number[]) =>
+  expectAllClose(actual, expected, RELATIVE);
 
 const pValue = fc.oneof(
   fc.double({ min: 0, max: 1, noNaN: true }),
@@ -135,12 +118,12 @@ describe.each(methods)('%s properties', (_, adjust) => {
     [[0.2, Number.POSITIVE_INFINITY], 'pValues[1]'],
   ])('refuses %j naming %s', (ps, field) => {
     expect(() => adjust(ps)).toThrow(ValidationError);
-    expect(rejectedField(() => adjust(ps))).toBe(field);
+    expect(validationField(() => adjust(ps))).toBe(field);
   });
 
   it('refuses a value that is not an array of numbers', () => {
-    expect(rejectedField(() => adjust(null as unknown as number[]))).toBe('pValues');
-    expect(rejectedField(() => adjust(['0.1'] as unknown as number[]))).toBe('pValues[0]');
+    expect(validationField(() => adjust(null as unknown as number[]))).toBe('pValues');
+    expect(validationField(() => adjust(['0.1'] as unknown as number[]))).toBe('pValues[0]');
   });
 });
 

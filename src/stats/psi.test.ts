@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { comparisonFixtures, relativeError } from '../../test/support/comparison-fixtures.js';
+import { comparisonFixtures } from '../../test/support/comparison-fixtures.js';
+import { relativeError } from '../../test/support/numeric.js';
 import { ValidationError } from '../errors.js';
 import { PSI_EPSILON, psi } from './psi.js';
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { expectAllClose, validationField } from '../../test/support/numeric.js';
 import { ValidationError } from '../errors.js';
 import type { LabOptions } from '../lab.js';
 import { createRandom, type Random, type RandomState, randomFromState } from './random.js';
@@ -35,29 +36,11 @@ const RELATIVE = 1e-12;
 const STANDARD_ERRORS = 5;
 const DRAWS = 200_000;
 
-function expectClose(actual: readonly number[], expected: readonly number[]): void {
-  expect(actual).toHaveLength(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    const a = actual[i] as number;
-    const e = expected[i] as number;
-    const error = e === 0 ? Math.abs(a) : Math.abs(a - e) / Math.abs(e);
-    expect(error, `[${i}]: ${a} vs ${e}`).toBeLessThanOrEqual(RELATIVE);
-  }
-}
+const expectClose = (actual: readonly number[], expected: readonly number[]) =>
+  expectAllClose(actual, expected, RELATIVE);
 
 function draw(n: number, next: () => number): number[] {
   return Array.from({ length: n }, next);
-}
-
-/** The `field` of the ValidationError `run` throws. */
-function rejectedField(run: () => unknown): string {
-  try {
-    run();
-  } catch (err) {
-    if (err instanceof ValidationError) return err.field;
-    throw err;
-  }
-  throw new Error('expected a ValidationError');
 }
 
 describe('golden stream (pinned forever: changing it breaks every saved seed)', () => {
@@ -332,7 +315,7 @@ describe('validation', () => {
     [10n],
   ])('refuses seed %s', (seed) => {
     expect(() => createRandom(seed as unknown as number)).toThrow(ValidationError);
-    expect(rejectedField(() => createRandom(seed as unknown as number))).toBe('seed');
+    expect(validationField(() => createRandom(seed as unknown as number))).toBe('seed');
   });
 
   const rng = createRandom(0);
@@ -353,7 +336,7 @@ describe('validation', () => {
     ['beta(1, NaN)', () => rng.beta(1, Number.NaN), 'b'],
   ])('refuses %s naming %s', (_, call, field) => {
     expect(call).toThrow(ValidationError);
-    expect(rejectedField(call)).toBe(field);
+    expect(validationField(call)).toBe(field);
   });
 
   it('never returns NaN for extreme shapes', () => {
@@ -383,6 +366,6 @@ describe('validation', () => {
     ['a NaN spare', { ...good, spare: Number.NaN }, 'state.spare'],
     ['a missing spare', { algorithm: good.algorithm, s: good.s }, 'state.spare'],
   ])('randomFromState refuses %s', (_, state, field) => {
-    expect(rejectedField(() => randomFromState(state as unknown as RandomState))).toBe(field);
+    expect(validationField(() => randomFromState(state as unknown as RandomState))).toBe(field);
   });
 });

@@ -1,11 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  ErrorTracker,
-  loadFixture,
-  num,
-  validationField,
-} from '../../test/fixtures/stats/fixture.js';
+import { loadFixture, num } from '../../test/support/distribution-fixtures.js';
+import { ErrorTracker, validationField } from '../../test/support/numeric.js';
 import {
   erf,
   erfc,

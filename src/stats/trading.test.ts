@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { relativeError, validationField } from '../../test/support/numeric.js';
 import { ValidationError } from '../errors.js';
 import { drawdownDetails, maxDrawdown, sharpeRatio } from './trading.js';
 
@@ -35,21 +36,6 @@ const RELATIVE = 1e-12;
  * on the cancellation-prone cases; agreement with numpy is checked to this looser bound.
  */
 const RELATIVE_NUMPY = 1e-9;
-
-function relativeError(actual: number, expected: number): number {
-  return expected === 0 ? Math.abs(actual) : Math.abs(actual - expected) / Math.abs(expected);
-}
-
-/** The `field` of the ValidationError `run` throws. */
-function rejectedField(run: () => unknown): string {
-  try {
-    run();
-  } catch (err) {
-    if (err instanceof ValidationError) return err.field;
-    throw err;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 describe('sharpeRatio', () => {
   it.each(fixture.sharpe.map((c) => [c.name, c] as const))('matches the reference: %s', (_, c) => {
@@ -124,7 +110,7 @@ describe('sharpeRatio', () => {
     [[0.01, 0.02], { riskFree: Number.NaN }, 'options.riskFree'],
   ])('refuses %j with %j naming %s', (returns, options, field) => {
     expect(() => sharpeRatio(returns, options)).toThrow(ValidationError);
-    expect(rejectedField(() => sharpeRatio(returns, options))).toBe(field);
+    expect(validationField(() => sharpeRatio(returns, options))).toBe(field);
   });
 
   it('never returns Infinity or NaN for a constant series', () => {
@@ -210,6 +196,6 @@ describe('maxDrawdown and drawdownDetails', () => {
     [[100, Number.POSITIVE_INFINITY], 'equity[1]'],
   ])('refuses %j naming %s', (xs, field) => {
     expect(() => maxDrawdown(xs)).toThrow(ValidationError);
-    expect(rejectedField(() => drawdownDetails(xs))).toBe(field);
+    expect(validationField(() => drawdownDetails(xs))).toBe(field);
   });
 });

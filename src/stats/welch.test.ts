@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import fixture from '../../test/fixtures/stats/welch.json' with { type: 'json' };
+import { expectClose } from '../../test/support/numeric.js';
 import { ValidationError } from '../errors.js';
 import { power, requiredSampleSize } from './power.js';
 import { summarize } from './summary.js';
@@ -23,16 +24,8 @@ function toleranceFor(meanC: number, meanT: number, diff: number): number {
   );
 }
 
-function close(actual: number, expected: number, tolerance = RELATIVE): void {
-  if (!Number.isFinite(expected)) {
-    expect(actual).toBe(expected);
-    return;
-  }
-  const scale = Math.max(Math.abs(expected), Number.MIN_VALUE);
-  expect(Math.abs(actual - expected) / scale, `${actual} vs ${expected}`).toBeLessThanOrEqual(
-    tolerance,
-  );
-}
+const close = (actual: number, expected: number, tolerance = RELATIVE) =>
+  expectClose(actual, expected, tolerance);
 
 describe('welchTTest against scipy ttest_ind(equal_var=False)', () => {
   it.each(fixture.welch.map((c, i) => [i, c] as const))('case %i', (_, c) => {

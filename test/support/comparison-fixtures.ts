@@ -121,9 +121,3 @@ export function materialise(sample: Sample): ArrayLike<number> {
   for (let i = 0; i < u.length; i++) u[i] = (u[i] as number) * scale + shift;
   return u;
 }
-
-/** |actual - expected| / |expected|, 0 when both are equal (including both 0). */
-export function relativeError(actual: number, expected: number): number {
-  if (actual === expected) return 0;
-  return Math.abs(actual - expected) / Math.abs(expected);
-}
