@@ -191,7 +191,7 @@ function checkDf(df: number): void {
  * integer): P(T ≤ t).
  *
  * P(T > |t|) = ½ I_x(df/2, ½) with x = df/(df + t²) (Abramowitz & Stegun 26.7.1), by
- * {@link regularizedIncompleteBeta}'s algorithm; the tail that is not close to 1 is computed
+ * `regularizedIncompleteBeta`'s algorithm; the tail that is not close to 1 is computed
  * directly, so both tails are accurate to about 1e-13 relative. From df = 30 the tail where
  * t² ≤ df uses DiDonato & Morris's asymptotic expansion instead of the continued fraction
  * (which would need O(√df) steps there), so the cost stays flat as df grows.
@@ -325,7 +325,7 @@ export function studentTQuantile(p: number, df: number): number {
 /**
  * The CDF of the chi-square distribution with `df` > 0 degrees of freedom:
  * P(X ≤ x) = P(df/2, x/2), the regularized lower incomplete gamma function (0 for x ≤ 0).
- * See {@link regularizedLowerGamma} for the algorithm; cost O(√df) near the median.
+ * See `regularizedLowerGamma` for the algorithm; cost O(√df) near the median.
  *
  * @example
  * ```ts
@@ -356,7 +356,7 @@ export function chiSquareSf(x: number, df: number): number {
 
 /**
  * The CDF of the Beta(a, b) distribution, I_x(a, b) (0 for x ≤ 0, 1 for x ≥ 1); a, b > 0.
- * See {@link regularizedIncompleteBeta} for the algorithm.
+ * See `regularizedIncompleteBeta` for the algorithm.
  *
  * @example
  * ```ts

@@ -18,7 +18,7 @@ import { checkProbability } from './validate.js';
  *
  * @param pValues - The raw p-values, each in [0, 1]; at least one.
  * @returns The adjusted p-values, `result[k]` belonging to `pValues[k]`.
- * @throws {@link ValidationError} when `pValues` is empty or a value is not in [0, 1].
+ * @throws `ValidationError` when `pValues` is empty or a value is not in [0, 1].
  *
  * @example
  * ```ts
@@ -57,7 +57,7 @@ export function benjaminiHochberg(pValues: ArrayLike<number>): number[] {
  *
  * @param pValues - The raw p-values, each in [0, 1]; at least one.
  * @returns The adjusted p-values, `result[k]` belonging to `pValues[k]`.
- * @throws {@link ValidationError} when `pValues` is empty or a value is not in [0, 1].
+ * @throws `ValidationError` when `pValues` is empty or a value is not in [0, 1].
  *
  * @example
  * ```ts

@@ -79,7 +79,7 @@ const TWO_POW_53 = 9007199254740992;
  * Not cryptographically secure: never use it for keys, tokens or anything an adversary may guess.
  *
  * @param seed - A safe integer, or any string (for example an experiment or run id).
- * @throws {@link ValidationError} when `seed` is neither a safe integer nor a string.
+ * @throws `ValidationError` when `seed` is neither a safe integer nor a string.
  *
  * @example
  * ```ts
@@ -111,7 +111,7 @@ export function createRandom(seed: number | string): Random {
  * JSON round trip); it continues exactly where the original was when the state was taken.
  *
  * @param state - A state from {@link Random.state}.
- * @throws {@link ValidationError} naming the bad field when the state is malformed.
+ * @throws `ValidationError` naming the bad field when the state is malformed.
  *
  * @example
  * ```ts

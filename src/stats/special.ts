@@ -489,9 +489,48 @@ function betaLargeA(x: number, y: number, a: number, b: number): number {
   return Math.exp(logRatio) * sum;
 }
 
-/** I_x(a, b) where x lies below the bulk, x < (a + 1)/(a + b + 2). */
+/** Rescaling step of {@link betaUpwardTerms}. */
+const RESCALE = 1e250;
+const LN_RESCALE = Math.log(RESCALE);
+
+/**
+ * I_x(a, b₀ + n) − I_x(a, b₀) = Σ_{k<n} x^a y^c / (c B(a, c)) with c = b₀ + k, from
+ * I_x(a, c + 1) = I_x(a, c) + x^a y^c / (c B(a, c)) (DiDonato & Morris's `bup`). The terms are
+ * positive and follow one another by the ratio y (a + c)/(c + 1); the first is formed in log
+ * space and the running sum rescaled, so nothing under- or overflows on the way.
+ */
+function betaUpwardTerms(x: number, y: number, a: number, b0: number, n: number): number {
+  const lnx = x <= 0.5 ? Math.log(x) : Math.log1p(-y);
+  const lny = y <= 0.5 ? Math.log(y) : Math.log1p(-x);
+  let logScale = a * lnx + b0 * lny - lbeta(a, b0) - Math.log(b0);
+  let term = 1;
+  let sum = 0;
+  for (let k = 0; k < n; k++) {
+    sum += term;
+    const c = b0 + k;
+    term *= (y * (a + c)) / (c + 1);
+    if (term > RESCALE) {
+      term /= RESCALE;
+      sum /= RESCALE;
+      logScale += LN_RESCALE;
+    }
+  }
+  return Math.exp(logScale + Math.log(sum));
+}
+
+/**
+ * I_x(a, b) where x lies below the bulk, x < (a + 1)/(a + b + 2). For large a with x ≥ ½ and b
+ * at most 1 or far below a (a > 1000 b, b ≤ 10⁴), where the continued fraction is slow and
+ * loses about (a/b)·1e-16 to cancellation, I_x(a, b) is built as I_x(a, b₀) from
+ * {@link betaLargeA} with b₀ in (0, 1] plus the ⌈b⌉ − 1 positive terms that step b₀ up to b.
+ */
 function betaLowerSide(x: number, y: number, a: number, b: number): number {
-  if (b <= 1 && a >= 15 && x >= 0.5) return betaLargeA(x, y, a, b);
+  if (a >= 15 && x >= 0.5 && (b <= 1 || (a > 1000 * b && b <= 10_000))) {
+    const n = Math.ceil(b) - 1;
+    const b0 = b - n;
+    const base = betaLargeA(x, y, a, b0);
+    return n === 0 ? base : base + betaUpwardTerms(x, y, a, b0, n);
+  }
   return (Math.exp(betaPrefixLog(x, y, a, b)) * betaContinuedFraction(x, a, b)) / a;
 }
 

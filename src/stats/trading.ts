@@ -37,7 +37,7 @@ export interface SharpeOptions {
  * @param returns - Per-period simple or log returns, finite; at least 2 and not all equal.
  * @param options - {@link SharpeOptions}: `periodsPerYear` (default 252) and the per-period
  *   `riskFree` rate (default 0).
- * @throws {@link ValidationError} on fewer than 2 returns, a non-finite return, a
+ * @throws `ValidationError` on fewer than 2 returns, a non-finite return, a
  *   `periodsPerYear` that is not a positive finite number, a non-finite `riskFree`, or excess
  *   returns with standard deviation 0 (a constant series has no defined Sharpe ratio).
  *
@@ -120,7 +120,7 @@ export interface DrawdownDetails {
  * `((np.maximum.accumulate(e) - e) / np.maximum.accumulate(e)).max()`.
  *
  * @param equity - Positive finite equity values in time order; at least one.
- * @throws {@link ValidationError} when `equity` is empty or holds a value that is not a positive
+ * @throws `ValidationError` when `equity` is empty or holds a value that is not a positive
  *   finite number (a drawdown is relative to a positive peak).
  *
  * @example
@@ -142,7 +142,7 @@ export function maxDrawdown(equity: ArrayLike<number>): number {
  * the result is `{ maxDrawdown: 0, peakIndex: 0, troughIndex: 0, recoveryIndex: 0 }`.
  *
  * @param equity - Positive finite equity values in time order; at least one.
- * @throws {@link ValidationError} like {@link maxDrawdown}.
+ * @throws `ValidationError` like {@link maxDrawdown}.
  *
  * @example
  * ```ts

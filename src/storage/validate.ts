@@ -10,7 +10,7 @@ import type {
 
 /**
  * The storage value rules, applied by every built-in backend before it writes, so that a value is
- * either stored exactly or refused with a {@link ValidationError}, never silently changed:
+ * either stored exactly or refused with a `ValidationError`, never silently changed:
  * - text holds no NUL character (PostgreSQL cannot store one);
  * - numbers are finite (JSON has no NaN or Infinity, SQLite turns NaN into NULL); integer columns
  *   hold safe integers;
