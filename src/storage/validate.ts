@@ -125,7 +125,8 @@ function visitJson(value: unknown, path: string, depth: number, ancestors: Set<o
   );
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+/** A plain object: `{...}` or `Object.create(null)`, not an array, Date, Map or class instance. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null) return false;
   const proto = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
