@@ -36,6 +36,7 @@ export type {
   MigrationResult,
   StorageBackend,
   StorageOperations,
+  TransactionOptions,
 } from './storage/backend.js';
 export type {
   ArtifactHead,

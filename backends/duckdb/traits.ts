@@ -50,4 +50,6 @@ export const duckdbTraits: DialectTraits = {
   // One process at a time opens a DuckDB file for writing (DuckDB holds a file lock), and the
   // dialect runs the migration transaction on its only connection: there is nothing to lock.
   lockMigrations: async () => {},
+  // Write transactions already run one at a time (see lockMigrations): nothing to add.
+  lockTransaction: async () => {},
 };

@@ -1,5 +1,5 @@
 import type { StorageBackend } from '../../src/storage/backend.js';
-import { OperationGuard } from '../../src/storage/guard.js';
+import { checkLockName, OperationGuard } from '../../src/storage/guard.js';
 import { Mutex } from '../../src/storage/mutex.js';
 import { MemoryData, MemoryView, memoryOperations } from './stores.js';
 
@@ -27,8 +27,10 @@ export function memory(): StorageBackend {
     capabilities: { multiProcess: false, persistent: false, bulkInsert: 'memory' },
     ...memoryOperations(committed, guard, (fn) => writeLock.run(fn)),
     migrate: () => guard.run('migrate', async () => ({ applied: [], version: 'memory' })),
-    transaction: (fn) =>
-      guard.transaction((body) =>
+    // Transactions already run one at a time behind the write lock, so a named lock adds nothing.
+    transaction: async (fn, options) => {
+      checkLockName(options);
+      return guard.transaction((body) =>
         writeLock.run(async () => {
           const view = new MemoryView(data, true);
           // Inside the lock already: the transaction's own writes must not queue behind it.
@@ -39,7 +41,8 @@ export function memory(): StorageBackend {
           view.commit();
           return result;
         }),
-      ),
+      );
+    },
     async close() {
       guard.close();
     },

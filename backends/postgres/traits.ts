@@ -4,6 +4,18 @@ import { decodeDateValue, decodeJsonText } from '../../src/storage/sql/traits.js
 
 /** Advisory lock key (two int4) held while migrating: 'ql' and 1. */
 const MIGRATION_LOCK = [0x716c, 1] as const;
+/** First int4 of the advisory keys of named transaction locks ('qm'); the second is a hash of the name. */
+const NAMED_LOCK_SPACE = 0x716d;
+
+/**
+ * A lock name's int4 key: FNV-1a 32 of its UTF-16 code units. Two names that collide only
+ * serialise with each other, which is safe.
+ */
+function lockKey(name: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) hash = Math.imul(hash ^ name.charCodeAt(i), 0x01000193);
+  return hash | 0;
+}
 
 /**
  * PostgreSQL: TIMESTAMPTZ, JSONB, BYTEA; text sorts bytewise (COLLATE "C") so listings order the
@@ -40,6 +52,9 @@ export function postgresTraits(schema: string | undefined): DialectTraits {
     },
     isUniqueViolation: (error) =>
       typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505',
+    async lockTransaction(trx, name) {
+      await sql`select pg_advisory_xact_lock(${NAMED_LOCK_SPACE}, ${lockKey(name)})`.execute(trx);
+    },
     async lockMigrations(trx) {
       await sql`select pg_advisory_xact_lock(${MIGRATION_LOCK[0]}, ${MIGRATION_LOCK[1]})`.execute(
         trx,

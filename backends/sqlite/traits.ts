@@ -38,4 +38,6 @@ export const sqliteTraits: DialectTraits = {
   // Every quantlab write transaction on SQLite begins IMMEDIATE (see driver.ts): holding the write
   // lock from the first statement, two migrating processes already exclude each other.
   lockMigrations: async () => {},
+  // Write transactions already run one at a time (see lockMigrations): nothing to add.
+  lockTransaction: async () => {},
 };

@@ -44,13 +44,29 @@ export interface StorageBackend extends StorageOperations {
    * Runs `fn` in one transaction: everything it wrote commits together when it resolves and
    * nothing is left behind when it throws (the error is rethrown). Other callers never see a
    * half-done transaction. Do not call `backend` itself inside `fn`; use `tx`.
+   *
+   * With `{ lock: name }` the transaction first takes a lock of that name, held until it ends,
+   * so transactions naming the same lock run one after another, across processes too. That
+   * makes check-then-write rules safe (no two processes take the last free slot).
    */
-  transaction<T>(fn: (tx: StorageOperations) => Promise<T>): Promise<T>;
+  transaction<T>(
+    fn: (tx: StorageOperations) => Promise<T>,
+    options?: TransactionOptions,
+  ): Promise<T>;
   /**
    * Releases what the backend opened (not a driver instance the caller passed in). Idempotent;
    * afterwards every call throws `ClosedError`.
    */
   close(): Promise<void>;
+}
+
+/** Options of {@link StorageBackend.transaction}. */
+export interface TransactionOptions {
+  /**
+   * Name of a lock to hold for the whole transaction (PostgreSQL: an advisory transaction lock;
+   * SQLite, DuckDB and memory: their write transactions already run one at a time).
+   */
+  readonly lock?: string;
 }
 
 /** The record operations, available on the backend and inside a transaction. */

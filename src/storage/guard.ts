@@ -1,4 +1,5 @@
-import { BackendError, ClosedError, ConflictError, LabError } from '../errors.js';
+import { BackendError, ClosedError, ConflictError, LabError, ValidationError } from '../errors.js';
+import type { TransactionOptions } from './backend.js';
 
 /** What a unique-key clash means for the caller of one operation. @internal */
 export interface ConflictTarget {
@@ -79,4 +80,13 @@ export class OperationGuard {
       throw this.wrap(error, 'transaction');
     }
   }
+}
+
+/** The lock name of transaction options, checked: a non-empty string or absent. @internal */
+export function checkLockName(options: TransactionOptions | undefined): string | undefined {
+  const lock = options?.lock;
+  if (lock !== undefined && (typeof lock !== 'string' || lock.length === 0)) {
+    throw new ValidationError('options.lock', 'must be a non-empty string', { received: lock });
+  }
+  return lock;
 }

@@ -6,7 +6,7 @@ import type {
   StorageBackend,
   StorageOperations,
 } from '../backend.js';
-import { OperationGuard } from '../guard.js';
+import { checkLockName, OperationGuard } from '../guard.js';
 import { migrations, runMigrations } from '../migrations/index.js';
 import { sqlArtifactStore } from './artifacts.js';
 import type { SqlContext } from './context.js';
@@ -52,10 +52,15 @@ export function createSqlBackend(options: SqlBackendOptions): StorageBackend {
     capabilities,
     ...operations(db, false),
     migrate: () => guard.run('migrate', () => runMigrations(db, traits, migrations)),
-    transaction: (fn) =>
-      guard.transaction((body) =>
-        db.transaction().execute((trx) => body(() => fn(operations(trx, true)))),
-      ),
+    transaction: async (fn, options) => {
+      const lock = checkLockName(options);
+      return guard.transaction((body) =>
+        db.transaction().execute(async (trx) => {
+          if (lock !== undefined) await traits.lockTransaction(trx, lock);
+          return body(() => fn(operations(trx, true)));
+        }),
+      );
+    },
     async close() {
       if (!guard.close()) return;
       try {

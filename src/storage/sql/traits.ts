@@ -32,6 +32,12 @@ export interface DialectTraits {
    * tables live in (a PostgreSQL schema).
    */
   lockMigrations(trx: Kysely<QuantlabSchema>): Promise<void>;
+  /**
+   * Called first inside a transaction opened with `{ lock: name }`: takes a lock of that name
+   * held until the transaction ends (PostgreSQL: an advisory transaction lock; SQLite and DuckDB:
+   * nothing, their write transactions already exclude each other).
+   */
+  lockTransaction(trx: Kysely<QuantlabSchema>, name: string): Promise<void>;
 }
 
 /** SQL type names for the kinds of column quantlab stores. */

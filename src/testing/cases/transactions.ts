@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConflictError } from '../../errors.js';
+import { ConflictError, ValidationError } from '../../errors.js';
 import type { StorageBackend } from '../../storage/backend.js';
 import { artifact, experiment, log, metric } from '../fixtures.js';
 
@@ -144,6 +144,31 @@ export function transactionCases(backend: () => StorageBackend): void {
       const winners = results.filter((r) => r !== undefined);
       expect(winners).toHaveLength(1);
       expect(await backend().experiments.get(exp.id)).toEqual(winners[0]);
+    });
+
+    it('makes check-then-write atomic under a named lock: 12 racers, 3 free slots, 3 winners', async () => {
+      const slots = 3;
+      const outcomes = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          backend().transaction(
+            async (tx) => {
+              const running = await tx.experiments.list({ status: ['running'], limit: 1000 });
+              if (running.length >= slots) return false;
+              await tx.experiments.insert(experiment({ status: 'running', name: `racer ${i}` }));
+              return true;
+            },
+            { lock: 'conformance.slots' },
+          ),
+        ),
+      );
+      expect(outcomes.filter(Boolean)).toHaveLength(slots);
+      expect(await backend().experiments.list({ status: ['running'] })).toHaveLength(slots);
+    });
+
+    it('refuses an empty lock name with ValidationError', async () => {
+      await expect(backend().transaction(async () => 1, { lock: '' })).rejects.toBeInstanceOf(
+        ValidationError,
+      );
     });
 
     it('keeps concurrent plain writes outside transactions', async () => {
