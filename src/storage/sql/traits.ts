@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { JsonValue } from '../records.js';
-import type { QuantlabSchema } from './schema.js';
+import type { MetricsTable, QuantlabSchema } from './schema.js';
 
 /**
  * Everything that differs between the SQL dialects quantlab runs on, in one object, so the
@@ -38,6 +38,12 @@ export interface DialectTraits {
    * nothing, their write transactions already exclude each other).
    */
   lockTransaction(trx: Kysely<QuantlabSchema>, name: string): Promise<void>;
+  /**
+   * Optional fast path for appending encoded metric rows on `db` (the backend's connection or
+   * the current transaction), used by `metrics.append` instead of multi-row INSERTs when present
+   * (DuckDB: its appender). It must be all-or-nothing like the INSERT path it replaces.
+   */
+  appendMetricRows?(db: Kysely<QuantlabSchema>, rows: readonly MetricsTable[]): Promise<void>;
 }
 
 /** SQL type names for the kinds of column quantlab stores. */
