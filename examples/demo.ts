@@ -63,8 +63,12 @@ const run: ExperimentRecord = {
   metadata: {},
   error: null,
   errorCount: 0,
+  resources: { cpuCores: 1, memoryGb: 0.5, gpuUnits: 0, diskGb: 0 },
+  maxRuntimeHours: 1,
+  autoCleanup: false,
   createdAt: started,
   updatedAt: started,
+  queuedAt: started,
   startedAt: started,
   completedAt: new Date(),
 };

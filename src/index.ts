@@ -40,6 +40,7 @@ export type {
 } from './storage/backend.js';
 export type {
   ArtifactHead,
+  ArtifactLink,
   ArtifactRecord,
   ExperimentPatch,
   ExperimentQuery,
@@ -50,4 +51,6 @@ export type {
   MetricAggregate,
   MetricQuery,
   MetricRecord,
+  ResourceDemand,
+  RunningTotals,
 } from './storage/records.js';

@@ -3,6 +3,7 @@ import type { StorageOperations } from '../../src/storage/backend.js';
 import type { OperationGuard } from '../../src/storage/guard.js';
 import type {
   ArtifactHead,
+  ArtifactLink,
   ArtifactRecord,
   ExperimentRecord,
   LogRecord,
@@ -11,6 +12,7 @@ import type {
 } from '../../src/storage/records.js';
 import {
   checkArtifact,
+  checkArtifactLinks,
   checkExperiment,
   checkExperimentPatch,
   checkLogs,
@@ -25,6 +27,12 @@ export class MemoryData {
   readonly metrics = new AppendTable<MetricRecord>();
   readonly logs = new KeyedTable<LogRecord>();
   readonly artifacts = new KeyedTable<ArtifactRecord>();
+  /** Artifact links keyed by experiment, role, kind and artifact id joined with NUL (never in valid text). */
+  readonly links = new KeyedTable<StoredLink>();
+}
+
+interface StoredLink extends ArtifactLink {
+  experimentId: string;
 }
 
 /** A read/write view of the data: committed rows, or a transaction's overlay on them. @internal */
@@ -33,12 +41,14 @@ export class MemoryView {
   readonly metrics: AppendView<MetricRecord>;
   readonly logs: KeyedView<LogRecord>;
   readonly artifacts: KeyedView<ArtifactRecord>;
+  readonly links: KeyedView<StoredLink>;
 
   constructor(data: MemoryData, transactional: boolean) {
     this.experiments = new KeyedView(data.experiments, transactional);
     this.metrics = new AppendView(data.metrics, transactional);
     this.logs = new KeyedView(data.logs, transactional);
     this.artifacts = new KeyedView(data.artifacts, transactional);
+    this.links = new KeyedView(data.links, transactional);
   }
 
   commit(): void {
@@ -46,6 +56,7 @@ export class MemoryView {
     this.metrics.commit();
     this.logs.commit();
     this.artifacts.commit();
+    this.links.commit();
   }
 }
 
@@ -108,7 +119,7 @@ export function memoryOperations(
         }),
       list: (query = {}) =>
         run('experiments.list', () => {
-          const status = query.status;
+          const { status, after } = query;
           const rows = [...view.experiments.values()].filter(
             (r) =>
               (status === undefined || status.includes(r.status)) &&
@@ -116,11 +127,79 @@ export function memoryOperations(
               (query.strategy === undefined || r.strategy === query.strategy) &&
               (query.configHash === undefined || r.configHash === query.configHash) &&
               (query.parentId === undefined || r.parentId === query.parentId) &&
+              (query.gitCommit === undefined || r.gitCommit === query.gitCommit) &&
+              (query.tag === undefined || r.tags.includes(query.tag)) &&
               (query.createdFrom === undefined || r.createdAt >= query.createdFrom) &&
               (query.createdTo === undefined || r.createdAt < query.createdTo),
           );
+          if (query.order === 'queue') {
+            rows.sort(
+              (a, b) =>
+                b.priority - a.priority ||
+                compareDates(a.queuedAt ?? a.createdAt, b.queuedAt ?? b.createdAt) ||
+                compareDates(a.createdAt, b.createdAt) ||
+                compareText(a.id, b.id),
+            );
+          } else {
+            rows.sort((a, b) => compareDates(b.createdAt, a.createdAt) || compareText(b.id, a.id));
+          }
+          const page =
+            after && query.order !== 'queue'
+              ? rows.filter(
+                  (r) =>
+                    r.createdAt < after.createdAt ||
+                    (r.createdAt.getTime() === after.createdAt.getTime() &&
+                      compareText(r.id, after.id) < 0),
+                )
+              : rows;
+          return copy(page.slice(0, query.limit ?? DEFAULT_LIMIT));
+        }),
+      runningTotals: () =>
+        run('experiments.runningTotals', () => {
+          const totals = { count: 0, cpuCores: 0, memoryGb: 0, gpuUnits: 0, diskGb: 0 };
+          for (const r of view.experiments.values()) {
+            if (r.status !== 'running') continue;
+            totals.count += 1;
+            totals.cpuCores += r.resources.cpuCores;
+            totals.memoryGb += r.resources.memoryGb;
+            totals.gpuUnits += r.resources.gpuUnits;
+            totals.diskGb += r.resources.diskGb;
+          }
+          return totals;
+        }),
+      linkArtifacts: (experimentId, links) =>
+        runWrite('experiments.linkArtifacts', () => {
+          checkArtifactLinks(experimentId, links);
+          for (const link of links) {
+            const key = [experimentId, link.role, link.kind, link.artifactId].join('\u0000');
+            if (!view.links.has(key)) view.links.set(key, { experimentId, ...copy(link) });
+          }
+        }),
+      artifactLinks: (experimentId) =>
+        run('experiments.artifactLinks', () =>
+          [...view.links.values()]
+            .filter((l) => l.experimentId === experimentId)
+            .sort(
+              (a, b) =>
+                compareText(a.role, b.role) ||
+                compareText(a.kind, b.kind) ||
+                compareText(a.artifactId, b.artifactId),
+            )
+            .map(({ role, kind, artifactId }): ArtifactLink => ({ role, kind, artifactId })),
+        ),
+      listByArtifacts: (artifactIds, role) =>
+        run('experiments.listByArtifacts', () => {
+          const wanted = new Set(artifactIds);
+          const ids = new Set<string>();
+          for (const l of view.links.values()) {
+            if (wanted.has(l.artifactId) && (role === undefined || l.role === role))
+              ids.add(l.experimentId);
+          }
+          const rows = [...ids]
+            .map((id) => view.experiments.get(id))
+            .filter((r) => r !== undefined);
           rows.sort((a, b) => compareDates(b.createdAt, a.createdAt) || compareText(b.id, a.id));
-          return copy(rows.slice(0, query.limit ?? DEFAULT_LIMIT));
+          return copy(rows);
         }),
     },
 

@@ -35,6 +35,7 @@ export function postgresTraits(schema: string | undefined): DialectTraits {
       timestamp: 'timestamptz',
       json: 'jsonb',
       blob: 'bytea',
+      boolean: 'boolean',
     },
     maxParameters: 65_535,
     encodeDate: (value) => value,
@@ -42,6 +43,8 @@ export function postgresTraits(schema: string | undefined): DialectTraits {
     // Always text: pg would turn a JS array into a PostgreSQL array literal.
     encodeJson: (value) => JSON.stringify(value),
     decodeJson: decodeJsonText,
+    encodeBoolean: (value) => value,
+    decodeBoolean: (value) => value === true || value === 't' || value === 'true',
     encodeBytes: (value) => Buffer.from(value.buffer, value.byteOffset, value.byteLength),
     decodeBytes: (value) => {
       const bytes =

@@ -19,6 +19,7 @@ export const sqliteTraits: DialectTraits = {
     timestamp: 'integer',
     json: 'text',
     blob: 'blob',
+    boolean: 'integer',
   },
   // SQLITE_MAX_VARIABLE_NUMBER is 32766 since SQLite 3.32.
   maxParameters: 32_766,
@@ -26,6 +27,8 @@ export const sqliteTraits: DialectTraits = {
   decodeDate: decodeDateValue,
   encodeJson: (value) => JSON.stringify(value),
   decodeJson: decodeJsonText,
+  encodeBoolean: (value) => (value ? 1 : 0),
+  decodeBoolean: (value) => value === 1 || value === 1n || value === true,
   encodeBytes: (value) => value,
   decodeBytes: (value) => {
     const bytes = value as Uint8Array;

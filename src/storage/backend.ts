@@ -1,5 +1,6 @@
 import type {
   ArtifactHead,
+  ArtifactLink,
   ArtifactRecord,
   ExperimentPatch,
   ExperimentQuery,
@@ -8,6 +9,7 @@ import type {
   MetricAggregate,
   MetricQuery,
   MetricRecord,
+  RunningTotals,
 } from './records.js';
 
 /**
@@ -94,8 +96,19 @@ export interface ExperimentStore {
     patch: ExperimentPatch,
     options?: { expectStatus?: readonly string[] },
   ): Promise<ExperimentRecord | undefined>;
-  /** Experiments matching the filter, newest first (ties by id). */
+  /** Experiments matching the filter, in the query's order (newest first by default). */
   list(query?: ExperimentQuery): Promise<ExperimentRecord[]>;
+  /** Count and summed resources of the experiments whose status is `running`. */
+  runningTotals(): Promise<RunningTotals>;
+  /** Records artifacts an experiment consumed or produced; a link that exists is kept once. */
+  linkArtifacts(experimentId: string, links: readonly ArtifactLink[]): Promise<void>;
+  /** The artifact links of one experiment, ordered by role, kind, artifact id. */
+  artifactLinks(experimentId: string): Promise<ArtifactLink[]>;
+  /** Experiments linked to any of the artifacts (in the role, if given), newest first. */
+  listByArtifacts(
+    artifactIds: readonly string[],
+    role?: ArtifactLink['role'],
+  ): Promise<ExperimentRecord[]>;
 }
 
 /** Persistence of time series metrics. */

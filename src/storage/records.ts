@@ -44,10 +44,37 @@ export interface ExperimentRecord {
   /** Error message of the last failure. */
   error: string | null;
   errorCount: number;
+  /** What the run needs while it runs; `start` checks the sum over running experiments. */
+  resources: ResourceDemand;
+  /** A running experiment older than this is failed by housekeeping. */
+  maxRuntimeHours: number;
+  /** Archive the experiment automatically some time after it completes. */
+  autoCleanup: boolean;
   createdAt: Date;
   updatedAt: Date;
+  queuedAt: Date | null;
   startedAt: Date | null;
   completedAt: Date | null;
+}
+
+/** Resources an experiment occupies while running (0 for what it does not need). */
+export interface ResourceDemand {
+  cpuCores: number;
+  memoryGb: number;
+  gpuUnits: number;
+  diskGb: number;
+}
+
+/** How many experiments are running and the resources they hold, summed by the store. */
+export interface RunningTotals extends ResourceDemand {
+  count: number;
+}
+
+/** An artifact an experiment consumed (`input`) or produced (`output`), by kind (`ohlcv`, `trades`, ...). */
+export interface ArtifactLink {
+  role: 'input' | 'output';
+  kind: string;
+  artifactId: string;
 }
 
 /** Fields of an experiment that may change after it is created. */
@@ -60,9 +87,20 @@ export interface ExperimentQuery {
   strategy?: string;
   configHash?: string;
   parentId?: string;
+  gitCommit?: string;
+  /** Experiments carrying this tag. */
+  tag?: string;
   createdFrom?: Date;
   createdTo?: Date;
-  /** At most this many, newest first (default 100). */
+  /**
+   * `newest` (default): created_at descending, then id descending. `queue`: the order the
+   * scheduler takes queued work in: priority descending, then queued_at, created_at and id
+   * ascending.
+   */
+  order?: 'newest' | 'queue';
+  /** For `newest` only: continue after this row (keyset pagination; pass the last row of a page). */
+  after?: { createdAt: Date; id: string };
+  /** At most this many (default 100). */
   limit?: number;
 }
 

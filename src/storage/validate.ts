@@ -1,5 +1,6 @@
 import { ValidationError } from '../errors.js';
 import type {
+  ArtifactLink,
   ArtifactRecord,
   ExperimentPatch,
   ExperimentRecord,
@@ -140,6 +141,46 @@ function checkStringArray(value: unknown, field: string): asserts value is strin
 
 type FieldCheck = (value: unknown, field: string) => void;
 
+function checkBoolean(value: unknown, field: string): asserts value is boolean {
+  if (typeof value !== 'boolean')
+    throw new ValidationError(field, 'must be true or false', { received: value });
+}
+
+function checkNonNegativeFinite(value: unknown, field: string): asserts value is number {
+  checkFinite(value, field);
+  if (value < 0) throw new ValidationError(field, 'must not be negative', { received: value });
+}
+
+function checkResources(value: unknown, field: string): void {
+  if (!isPlainObject(value)) {
+    throw new ValidationError(field, 'must be { cpuCores, memoryGb, gpuUnits, diskGb }', {
+      received: value,
+    });
+  }
+  for (const key of ['cpuCores', 'memoryGb', 'gpuUnits', 'diskGb'] as const) {
+    checkNonNegativeFinite(value[key], `${field}.${key}`);
+  }
+}
+
+const LINK_ROLES: ReadonlySet<string> = new Set(['input', 'output']);
+
+/** Checks artifact links. */
+export function checkArtifactLinks(
+  experimentId: string,
+  links: readonly ArtifactLink[],
+  field = 'links',
+): void {
+  checkText(experimentId, 'experimentId');
+  links.forEach((link, index) => {
+    const path = `${field}[${index}]`;
+    if (!LINK_ROLES.has(link.role)) {
+      throw new ValidationError(`${path}.role`, 'must be input or output', { received: link.role });
+    }
+    checkText(link.kind, `${path}.kind`);
+    checkText(link.artifactId, `${path}.artifactId`);
+  });
+}
+
 const experimentFields: { [K in keyof ExperimentRecord]-?: FieldCheck } = {
   id: checkText,
   name: checkText,
@@ -157,8 +198,12 @@ const experimentFields: { [K in keyof ExperimentRecord]-?: FieldCheck } = {
   metadata: checkJsonObject,
   error: checkOptionalText,
   errorCount: checkInt32,
+  resources: checkResources,
+  maxRuntimeHours: checkNonNegativeFinite,
+  autoCleanup: checkBoolean,
   createdAt: checkDate,
   updatedAt: checkDate,
+  queuedAt: checkOptionalDate,
   startedAt: checkOptionalDate,
   completedAt: checkOptionalDate,
 };

@@ -14,6 +14,7 @@
  * @packageDocumentation
  */
 import { describe } from 'vitest';
+import { experimentLinkCases } from './cases/experiment-links.js';
 import { lifecycleCases } from './cases/lifecycle.js';
 import { recordCases } from './cases/records.js';
 import { transactionCases } from './cases/transactions.js';
@@ -37,6 +38,7 @@ export function describeConformance(target: ConformanceTarget): void {
   describe(`quantlab conformance: ${target.name}`, () => {
     const backend = freshBackend(target);
     recordCases(backend);
+    experimentLinkCases(backend);
     transactionCases(backend);
     lifecycleCases(target, backend);
   });

@@ -1,8 +1,9 @@
 import { initial } from './0001_initial.js';
+import { experimentLinks } from './0002_experiment_links.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in the order it applies. @internal */
-export const migrations: readonly Migration[] = [initial];
+export const migrations: readonly Migration[] = [initial, experimentLinks];
 
 export type { Migration } from './migration.js';
 export { runMigrations } from './runner.js';

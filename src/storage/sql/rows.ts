@@ -42,6 +42,15 @@ export function experimentPatchToRow(
   if (p.metadata !== undefined) row.metadata = t.encodeJson(p.metadata);
   if (p.error !== undefined) row.error = p.error;
   if (p.errorCount !== undefined) row.error_count = p.errorCount;
+  if (p.resources !== undefined) {
+    row.cpu_cores = p.resources.cpuCores;
+    row.memory_gb = p.resources.memoryGb;
+    row.gpu_units = p.resources.gpuUnits;
+    row.disk_gb = p.resources.diskGb;
+  }
+  if (p.maxRuntimeHours !== undefined) row.max_runtime_hours = p.maxRuntimeHours;
+  if (p.autoCleanup !== undefined) row.auto_cleanup = t.encodeBoolean(p.autoCleanup);
+  if (p.queuedAt !== undefined) row.queued_at = encodeOptionalDate(t, p.queuedAt);
   if (p.updatedAt !== undefined) row.updated_at = t.encodeDate(p.updatedAt);
   if (p.startedAt !== undefined) row.started_at = encodeOptionalDate(t, p.startedAt);
   if (p.completedAt !== undefined) row.completed_at = encodeOptionalDate(t, p.completedAt);
@@ -69,8 +78,21 @@ export function rowToExperiment(
     metadata: t.decodeJson(row.metadata) as ExperimentRecord['metadata'],
     error: row.error,
     errorCount: decodeNumber(row.error_count),
+    // NULL in the columns 0002 added reads as their default.
+    resources: {
+      cpuCores: decodeNumber(row.cpu_cores ?? 0),
+      memoryGb: decodeNumber(row.memory_gb ?? 0),
+      gpuUnits: decodeNumber(row.gpu_units ?? 0),
+      diskGb: decodeNumber(row.disk_gb ?? 0),
+    },
+    maxRuntimeHours: decodeNumber(row.max_runtime_hours ?? 24),
+    autoCleanup:
+      row.auto_cleanup === null || row.auto_cleanup === undefined
+        ? true
+        : t.decodeBoolean(row.auto_cleanup),
     createdAt: t.decodeDate(row.created_at),
     updatedAt: t.decodeDate(row.updated_at),
+    queuedAt: decodeOptionalDate(t, row.queued_at),
     startedAt: decodeOptionalDate(t, row.started_at),
     completedAt: decodeOptionalDate(t, row.completed_at),
   };

@@ -26,6 +26,14 @@ export interface ExperimentsTable {
   metadata: Encoded;
   error: string | null;
   error_count: number;
+  /** Added by 0002 as nullable columns with defaults (DuckDB cannot add NOT NULL columns). */
+  cpu_cores: number | null;
+  memory_gb: number | null;
+  gpu_units: number | null;
+  disk_gb: number | null;
+  max_runtime_hours: number | null;
+  auto_cleanup: Encoded;
+  queued_at: Encoded;
   created_at: Encoded;
   updated_at: Encoded;
   started_at: Encoded;
@@ -59,6 +67,18 @@ export interface ArtifactsTable {
   created_at: Encoded;
 }
 
+export interface ExperimentTagsTable {
+  experiment_id: string;
+  tag: string;
+}
+
+export interface ExperimentArtifactsTable {
+  experiment_id: string;
+  role: string;
+  kind: string;
+  artifact_id: string;
+}
+
 export interface MigrationsTable {
   name: string;
   applied_at: Encoded;
@@ -70,5 +90,7 @@ export interface QuantlabSchema {
   quantlab_metrics: MetricsTable;
   quantlab_logs: LogsTable;
   quantlab_artifacts: ArtifactsTable;
+  quantlab_experiment_tags: ExperimentTagsTable;
+  quantlab_experiment_artifacts: ExperimentArtifactsTable;
   quantlab_migrations: MigrationsTable;
 }

@@ -20,6 +20,8 @@ export interface DialectTraits {
   decodeDate(value: unknown): Date;
   encodeJson(value: JsonValue): unknown;
   decodeJson(value: unknown): JsonValue;
+  encodeBoolean(value: boolean): unknown;
+  decodeBoolean(value: unknown): boolean;
   encodeBytes(value: Uint8Array): unknown;
   decodeBytes(value: unknown): Uint8Array;
   /** True when `error` is the driver's unique or primary key violation. */
@@ -55,6 +57,7 @@ export interface ColumnTypes {
   readonly timestamp: string;
   readonly json: string;
   readonly blob: string;
+  readonly boolean: string;
 }
 
 /**
