@@ -30,6 +30,7 @@ export const duckdbTraits: DialectTraits = {
     timestamp: 'TIMESTAMP',
     json: 'JSON',
     blob: 'BLOB',
+    boolean: 'BOOLEAN',
   },
   // DuckDB sets no limit on bind parameters (300,000 in one INSERT works). Binding costs the
   // node-api about 11 µs a parameter however many there are, so this only bounds how long one
@@ -40,6 +41,8 @@ export const duckdbTraits: DialectTraits = {
   // Text, cast to JSON by the column; DuckDB returns JSON columns as text again.
   encodeJson: (value) => JSON.stringify(value),
   decodeJson: decodeJsonText,
+  encodeBoolean: (value) => value,
+  decodeBoolean: (value) => value === true,
   encodeBytes: (value) => value,
   decodeBytes: (value) => {
     if (value instanceof Uint8Array) return value;
