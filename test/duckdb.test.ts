@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { duckdb } from '../backends/duckdb/index.js';
 import { BackendError, createLab } from '../src/index.js';
 import { experiment, metric } from '../src/testing/fixtures.js';
+import { MIGRATION_NAMES } from './support/schema.js';
 import { tempDatabases } from './support/temp.js';
 
 const tempDb = tempDatabases('duckdb', '.duckdb', ['.wal']);
@@ -19,7 +20,7 @@ describe('duckdb backend', () => {
     const reader = await connection.runAndReadAll(
       'select count(*)::INTEGER as n from quantlab_migrations',
     );
-    expect(reader.getRowObjectsJS()).toEqual([{ n: 1 }]);
+    expect(reader.getRowObjectsJS()).toEqual([{ n: MIGRATION_NAMES.length }]);
     connection.closeSync();
     instance.closeSync();
   });

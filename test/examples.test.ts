@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { runScript } from './support/processes.js';
+import { SCHEMA_VERSION } from './support/schema.js';
 import { removeDatabaseFile, tempPath } from './support/temp.js';
 
 const db = tempPath('demo', '.db');
@@ -10,7 +11,7 @@ describe('examples', () => {
     const first = await runScript('examples/demo.ts', [], { QUANTLAB_DEMO_DB: db });
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
-    expect(first.stdout).toContain('schema 0001_initial');
+    expect(first.stdout).toContain(`schema ${SCHEMA_VERSION}`);
     expect(first.stdout).toMatch(
       /equity curve: 1000 points, min 9550\.93, max 17665\.69, final 17665\.69/,
     );

@@ -3,12 +3,13 @@ import { memory } from '../backends/memory/index.js';
 import { sqlite } from '../backends/sqlite/index.js';
 import { ClosedError, createLab, LabError, ValidationError } from '../src/index.js';
 import type { StorageBackend } from '../src/storage/backend.js';
+import { MIGRATION_NAMES, SCHEMA_VERSION } from './support/schema.js';
 
 describe('createLab', () => {
   it('migrates the backend and describes it', async () => {
     const lab = await createLab(sqlite({ filename: ':memory:' }));
     expect(lab.info.backend.kind).toBe('sqlite');
-    expect(lab.info.schemaVersion).toBe('0001_initial');
+    expect(lab.info.schemaVersion).toBe(SCHEMA_VERSION);
     await lab.close();
   });
 
@@ -17,7 +18,7 @@ describe('createLab', () => {
     const lab = await createLab(sqlite({ filename: ':memory:' }), { logger });
     expect(logger.info).toHaveBeenCalledWith('quantlab migrated the schema', {
       backend: 'sqlite',
-      applied: ['0001_initial'],
+      applied: MIGRATION_NAMES,
     });
     await lab.close();
   });

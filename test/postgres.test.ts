@@ -5,6 +5,7 @@ import { postgres } from '../backends/postgres/index.js';
 import { BackendError, createLab, ValidationError } from '../src/index.js';
 import { experiment } from '../src/testing/fixtures.js';
 import { migrateConcurrently } from './support/processes.js';
+import { MIGRATION_NAMES, SCHEMA_VERSION } from './support/schema.js';
 
 const url = inject('pgUrl');
 const admin = new pg.Pool({ connectionString: url, max: 2 });
@@ -86,16 +87,18 @@ describe('postgres backend', () => {
       postgres({ connectionString: url, max: 2 }, { schema }),
     );
     const results = await Promise.all(backends.map((b) => b.migrate()));
-    expect(results.flatMap((r) => r.applied)).toEqual(['0001_initial']);
+    expect(results.flatMap((r) => r.applied)).toEqual(MIGRATION_NAMES);
     await Promise.all(backends.map((b) => b.close()));
   });
 
   it('lets eight processes create a lab on one fresh schema at the same moment', async () => {
     const schema = newSchema();
     const results = await migrateConcurrently(8, () => ['postgres', url, schema]);
-    expect(results).toEqual(Array(8).fill({ ok: true, version: '0001_initial' }));
-    const { rows } = await admin.query(`select name from "${schema}".quantlab_migrations`);
-    expect(rows).toEqual([{ name: '0001_initial' }]);
+    expect(results).toEqual(Array(8).fill({ ok: true, version: SCHEMA_VERSION }));
+    const { rows } = await admin.query(
+      `select name from "${schema}".quantlab_migrations order by name`,
+    );
+    expect(rows).toEqual(MIGRATION_NAMES.map((name) => ({ name })));
   });
 
   it('lets processes start together on the default schema of a fresh database', async () => {
@@ -105,7 +108,7 @@ describe('postgres backend', () => {
       const target = new URL(url);
       target.pathname = `/${database}`;
       const results = await migrateConcurrently(4, () => ['postgres', target.toString(), '-']);
-      expect(results).toEqual(Array(4).fill({ ok: true, version: '0001_initial' }));
+      expect(results).toEqual(Array(4).fill({ ok: true, version: SCHEMA_VERSION }));
     } finally {
       await admin.query(`drop database ${database} with (force)`);
     }

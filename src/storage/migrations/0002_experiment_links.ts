@@ -6,7 +6,8 @@ import type { Migration } from './migration.js';
  * artifact, lineage), and the columns scheduling and housekeeping query: resources, maximum
  * runtime, auto-cleanup and the time an experiment was queued. The new columns are nullable with
  * defaults because DuckDB cannot add NOT NULL columns; rows written before this migration read
- * back with the defaults.
+ * back with the defaults. The new indexes on quantlab_experiments are in 0003: DuckDB refuses to
+ * commit a transaction that both alters a populated table and indexes it.
  */
 export const experimentLinks: Migration = {
   name: '0002_experiment_links',
@@ -22,22 +23,14 @@ export const experimentLinks: Migration = {
       .alterTable(table)
       .addColumn('max_runtime_hours', sql.raw(t.double), (c) => c.defaultTo(24))
       .execute();
+    await db.schema.alterTable(table).addColumn('queued_at', sql.raw(t.timestamp)).execute();
+    // Last on purpose: DuckDB 1.5 cannot commit a transaction in which another ALTER follows
+    // ADD COLUMN ... BOOLEAN DEFAULT true ("another transaction has altered this table").
     await db.schema
       .alterTable(table)
       .addColumn('auto_cleanup', sql.raw(t.boolean), (c) =>
         c.defaultTo(t.boolean === 'integer' ? 1 : sql.raw('true')),
       )
-      .execute();
-    await db.schema.alterTable(table).addColumn('queued_at', sql.raw(t.timestamp)).execute();
-    await db.schema
-      .createIndex('quantlab_experiments_queue_idx')
-      .on(table)
-      .columns(['status', 'priority', 'queued_at'])
-      .execute();
-    await db.schema
-      .createIndex('quantlab_experiments_git_commit_idx')
-      .on(table)
-      .columns(['git_commit', 'created_at'])
       .execute();
 
     await db.schema
