@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { Kysely, sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { DuckDBDialect } from '../backends/duckdb/dialect/index.js';
 import { duckdb } from '../backends/duckdb/index.js';
 import { BackendError, createLab } from '../src/index.js';
 import { experiment, metric } from '../src/testing/fixtures.js';
@@ -81,5 +83,28 @@ describe('duckdb backend', () => {
       holder.stdin.end();
       await new Promise((resolve) => holder.once('exit', resolve));
     }
+  });
+});
+
+describe('duckdb transactions', () => {
+  it('reports the error of a failed COMMIT, not a failed ROLLBACK after it', async () => {
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    // DuckDB 1.5 cannot commit this pair of schema changes on a populated table.
+    await connection.run('create table t (id varchar primary key, s varchar)');
+    await connection.run("insert into t values ('a', 'x')");
+    const db = new Kysely<Record<string, never>>({ dialect: new DuckDBDialect({ instance }) });
+    const error = await db
+      .transaction()
+      .execute(async (trx) => {
+        await sql`alter table t add column b boolean default true`.execute(trx);
+        await sql`alter table t add column q timestamp`.execute(trx);
+      })
+      .catch((e: unknown) => e);
+    expect(String(error)).toMatch(/Failed to commit/);
+    expect(String(error)).not.toMatch(/no transaction is active/);
+    await db.destroy();
+    connection.closeSync();
+    instance.closeSync();
   });
 });

@@ -63,7 +63,7 @@ export function duckdb(connection: DuckDBConnection): StorageBackend {
     capabilities: {
       multiProcess: false,
       persistent: path !== undefined && path !== ':memory:' && path !== '',
-      bulkInsert: 'multi-row',
+      bulkInsert: 'appender',
     },
     // Closes the connection quantlab opened, and the instance only when quantlab created it.
     release: () => db.destroy(),

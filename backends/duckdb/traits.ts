@@ -1,5 +1,7 @@
+import type { MetricsTable } from '../../src/storage/sql/schema.js';
 import type { DialectTraits } from '../../src/storage/sql/traits.js';
 import { decodeDateValue, decodeJsonText } from '../../src/storage/sql/traits.js';
+import { type DuckDBAppendColumn, duckdbAppendQuery } from './dialect/index.js';
 
 /**
  * DuckDB's messages for a duplicate key (it sets no code on the error, only the message). The
@@ -10,6 +12,15 @@ import { decodeDateValue, decodeJsonText } from '../../src/storage/sql/traits.js
 const UNIQUE_VIOLATIONS = [
   /^Constraint Error: Duplicate key .* violates (?:primary key|unique) constraint/s,
   /^Constraint Error: PRIMARY KEY or UNIQUE constraint violation: duplicate key/,
+];
+
+/** `quantlab_metrics` as the appender fills it: every column, in the table's order. */
+const METRIC_COLUMNS: readonly DuckDBAppendColumn<MetricsTable>[] = [
+  { name: 'experiment_id', type: 'varchar' },
+  { name: 'name', type: 'varchar' },
+  { name: 'step', type: 'bigint' },
+  { name: 'value', type: 'double' },
+  { name: 'at', type: 'timestamp' },
 ];
 
 /**
@@ -55,4 +66,10 @@ export const duckdbTraits: DialectTraits = {
   lockMigrations: async () => {},
   // Write transactions already run one at a time (see lockMigrations): nothing to add.
   lockTransaction: async () => {},
+  // DuckDB's appender, some 30 times faster than a multi-row INSERT here. The dialect's
+  // connection serves the query on the connection of `db`, so the rows join the caller's
+  // transaction or get one of their own (see duckdbAppendQuery and appendRows).
+  appendMetricRows: async (db, rows) => {
+    await db.executeQuery(duckdbAppendQuery({ table: 'quantlab_metrics' }, METRIC_COLUMNS, rows));
+  },
 };

@@ -1,10 +1,5 @@
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import {
-  CompiledQuery,
-  type DatabaseConnection,
-  type Driver,
-  type TransactionSettings,
-} from 'kysely';
+import type { DatabaseConnection, Driver, TransactionSettings } from 'kysely';
 import { Mutex } from '../../../src/storage/mutex.js';
 import { DuckDBDatabaseConnection } from './connection.js';
 
@@ -31,7 +26,9 @@ interface Opened {
  *
  * The connection's session time zone is set to UTC, so a `Date` bound as TIMESTAMP and a
  * TIMESTAMPTZ agree when DuckDB casts one to the other, and `now()::timestamp` is UTC.
- * DuckDB has no savepoints, so neither does this driver.
+ * DuckDB has no savepoints, so neither does this driver. Transactions are begun and ended
+ * through the connection's own methods, so that it knows when an append (see `duckdbAppendQuery`)
+ * joins the caller's transaction and when it needs one of its own.
  *
  * @internal
  */
@@ -76,18 +73,15 @@ export class DuckDBDriver implements Driver {
         `DuckDB does not support choosing an isolation level (got ${settings.isolationLevel})`,
       );
     }
-    const readOnly = settings.accessMode === 'read only';
-    await connection.executeQuery(
-      CompiledQuery.raw(readOnly ? 'BEGIN TRANSACTION READ ONLY' : 'BEGIN TRANSACTION'),
-    );
+    await own(connection).beginTransaction(settings.accessMode === 'read only');
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('COMMIT'));
+    await own(connection).commitTransaction();
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('ROLLBACK'));
+    await own(connection).rollbackTransaction();
   }
 
   async releaseConnection(): Promise<void> {
@@ -110,4 +104,10 @@ export class DuckDBDriver implements Driver {
       this.#mutex.unlock();
     }
   }
+}
+
+/** The driver only ever lends its own connection; transactions are begun and ended through it. */
+function own(connection: DatabaseConnection): DuckDBDatabaseConnection {
+  if (connection instanceof DuckDBDatabaseConnection) return connection;
+  throw new TypeError('the DuckDB driver was handed a connection it did not lend');
 }

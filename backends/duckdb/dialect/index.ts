@@ -1,4 +1,11 @@
 export { DuckDBAdapter } from './adapter.js';
+export {
+  type DuckDBAppendColumn,
+  DuckDBAppendRequest,
+  type DuckDBAppendTarget,
+  type DuckDBAppendType,
+  duckdbAppendQuery,
+} from './append.js';
 export { DuckDBQueryCompiler } from './compiler.js';
 export { DuckDBDatabaseConnection } from './connection.js';
 export {

@@ -16,6 +16,8 @@ export function sqlMetricStore(ctx: SqlContext): MetricStore {
         checkMetrics(records);
         if (records.length === 0) return;
         const rows = records.map((r) => metricToRow(t, r));
+        // The dialect's bulk path (DuckDB: its appender) is all or nothing on its own.
+        if (t.appendMetricRows) return t.appendMetricRows(db, rows);
         const chunks = chunkRows(rows, METRIC_COLUMNS, t.maxParameters);
         if (chunks.length === 1) {
           await db.insertInto(table).values(rows).execute();
