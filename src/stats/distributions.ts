@@ -1,5 +1,4 @@
 import {
-  checkNumber,
   erfcxLarge,
   erfSmall,
   expNegHalfSquare,
@@ -8,7 +7,7 @@ import {
   ibeta,
   lbeta,
 } from './special.js';
-import { checkPositive, checkProbability } from './validate.js';
+import { checkNumber, checkPositive, checkProbability } from './validate.js';
 
 /**
  * Cumulative distribution functions, survival functions (upper tails) and quantiles of the

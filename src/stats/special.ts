@@ -1,5 +1,4 @@
-import { ValidationError } from '../errors.js';
-import { checkPositive, checkProbability } from './validate.js';
+import { checkNonNegative, checkNumber, checkPositive, checkProbability } from './validate.js';
 
 /**
  * Special functions behind the probability distributions: log-gamma, log-beta, the regularized
@@ -18,32 +17,6 @@ const EPS = 1e-16;
 const TINY = 1e-300;
 /** A bound on the iterations of a series or continued fraction; they converge long before. */
 const MAX_ITERATIONS = 1_000_000;
-
-// ---------------------------------------------------------------------------------------------
-// Input checks shared with distributions.ts
-// ---------------------------------------------------------------------------------------------
-
-/**
- * A number that is not NaN (±Infinity allowed: a CDF has limits there).
- *
- * @internal
- */
-export function checkNumber(value: unknown, name: string): asserts value is number {
-  if (typeof value !== 'number' || Number.isNaN(value)) {
-    throw new ValidationError(name, 'must be a number, not NaN', { received: value });
-  }
-}
-
-/**
- * A number of at least 0 (+Infinity allowed).
- *
- * @internal
- */
-export function checkNonNegative(value: unknown, name: string): asserts value is number {
-  if (typeof value !== 'number' || !(value >= 0)) {
-    throw new ValidationError(name, 'must be a number of at least 0', { received: value });
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Log-gamma and log-beta

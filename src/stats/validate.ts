@@ -28,6 +28,20 @@ export function checkSample(values: ArrayLike<number>, name: string, min = 1): A
   return values;
 }
 
+/** A number that is not NaN (±Infinity allowed: a CDF has limits there). */
+export function checkNumber(value: unknown, name: string): asserts value is number {
+  if (typeof value !== 'number' || Number.isNaN(value)) {
+    throw new ValidationError(name, 'must be a number, not NaN', { received: value });
+  }
+}
+
+/** A number of at least 0 (+Infinity allowed). */
+export function checkNonNegative(value: unknown, name: string): asserts value is number {
+  if (typeof value !== 'number' || !(value >= 0)) {
+    throw new ValidationError(name, 'must be a number of at least 0', { received: value });
+  }
+}
+
 /** A finite number. */
 export function checkFiniteNumber(value: unknown, name: string): asserts value is number {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
