@@ -111,6 +111,22 @@ describe.each(Object.keys(targets))(
       expect((await upgraded.experiments.list({ tag: 'migrated' })).map((r) => r.id)).toEqual([
         old.id,
       ]);
+      // NULL in the columns 0002 added reads as their defaults in filters too: no demand, and
+      // auto-cleanup on.
+      await db
+        .updateTable('quantlab_experiments')
+        .set({ cpu_cores: null, memory_gb: null, gpu_units: null, disk_gb: null })
+        .set({ auto_cleanup: null })
+        .where('id', '=', old.id)
+        .execute();
+      const zero = { cpuCores: 0, memoryGb: 0, gpuUnits: 0, diskGb: 0 };
+      expect(
+        (
+          await upgraded.experiments.list({ name: old.name, fitsWithin: zero, autoCleanup: true })
+        ).map((r) => r.id),
+      ).toEqual([old.id]);
+      expect(await upgraded.experiments.list({ autoCleanup: false })).toEqual([]);
+      expect((await upgraded.experiments.get(old.id))?.resources).toEqual(zero);
       expect((await upgraded.migrate()).applied).toEqual([]);
       await upgraded.close();
       await db.destroy().catch(() => {});

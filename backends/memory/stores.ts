@@ -9,12 +9,14 @@ import type {
   LogRecord,
   MetricAggregate,
   MetricRecord,
+  ResourceDemand,
 } from '../../src/storage/records.js';
 import {
   checkArtifact,
   checkArtifactLinks,
   checkExperiment,
   checkExperimentPatch,
+  checkExperimentQuery,
   checkLogs,
   checkMetrics,
 } from '../../src/storage/validate.js';
@@ -64,6 +66,12 @@ export class MemoryView {
 export type WriteScheduler = <T>(fn: () => T) => Promise<T>;
 
 const DEFAULT_LIMIT = 100;
+const RESOURCE_KEYS = [
+  'cpuCores',
+  'memoryGb',
+  'gpuUnits',
+  'diskGb',
+] as const satisfies ReadonlyArray<keyof ResourceDemand>;
 const copy = <T>(value: T): T => structuredClone(value);
 /** JSON columns are stored as JSON text would return them (undefined properties dropped). */
 const json = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
@@ -119,10 +127,18 @@ export function memoryOperations(
         }),
       list: (query = {}) =>
         run('experiments.list', () => {
-          const { status, after } = query;
+          checkExperimentQuery(query);
+          const { status, after, completedBefore, fitsWithin } = query;
+          const fits = (r: ExperimentRecord) =>
+            fitsWithin === undefined ||
+            RESOURCE_KEYS.every((key) => {
+              const limit = fitsWithin[key];
+              return limit === undefined || r.resources[key] <= limit;
+            });
           const rows = [...view.experiments.values()].filter(
             (r) =>
               (status === undefined || status.includes(r.status)) &&
+              (query.name === undefined || r.name === query.name) &&
               (query.type === undefined || r.type === query.type) &&
               (query.strategy === undefined || r.strategy === query.strategy) &&
               (query.configHash === undefined || r.configHash === query.configHash) &&
@@ -130,7 +146,11 @@ export function memoryOperations(
               (query.gitCommit === undefined || r.gitCommit === query.gitCommit) &&
               (query.tag === undefined || r.tags.includes(query.tag)) &&
               (query.createdFrom === undefined || r.createdAt >= query.createdFrom) &&
-              (query.createdTo === undefined || r.createdAt < query.createdTo),
+              (query.createdTo === undefined || r.createdAt < query.createdTo) &&
+              (completedBefore === undefined ||
+                (r.completedAt !== null && r.completedAt < completedBefore)) &&
+              (query.autoCleanup === undefined || r.autoCleanup === query.autoCleanup) &&
+              fits(r),
           );
           if (query.order === 'queue') {
             rows.sort(
@@ -140,18 +160,16 @@ export function memoryOperations(
                 compareDates(a.createdAt, b.createdAt) ||
                 compareText(a.id, b.id),
             );
-          } else {
-            rows.sort((a, b) => compareDates(b.createdAt, a.createdAt) || compareText(b.id, a.id));
+            return copy(rows.slice(0, query.limit ?? DEFAULT_LIMIT));
           }
-          const page =
-            after && query.order !== 'queue'
-              ? rows.filter(
-                  (r) =>
-                    r.createdAt < after.createdAt ||
-                    (r.createdAt.getTime() === after.createdAt.getTime() &&
-                      compareText(r.id, after.id) < 0),
-                )
-              : rows;
+          // newest: created_at then id descending; oldest: both ascending.
+          const sign = query.order === 'oldest' ? 1 : -1;
+          const compare = (
+            a: { createdAt: Date; id: string },
+            b: { createdAt: Date; id: string },
+          ) => sign * (compareDates(a.createdAt, b.createdAt) || compareText(a.id, b.id));
+          rows.sort(compare);
+          const page = after ? rows.filter((r) => compare(r, after) > 0) : rows;
           return copy(page.slice(0, query.limit ?? DEFAULT_LIMIT));
         }),
       runningTotals: () =>

@@ -83,6 +83,8 @@ export type ExperimentPatch = Partial<Omit<ExperimentRecord, 'id' | 'createdAt'>
 /** Filter for {@link ExperimentStore.list}. */
 export interface ExperimentQuery {
   status?: readonly string[];
+  /** Exact name (case- and accent-sensitive, as stored). */
+  name?: string;
   type?: string;
   strategy?: string;
   configHash?: string;
@@ -90,15 +92,30 @@ export interface ExperimentQuery {
   gitCommit?: string;
   /** Experiments carrying this tag. */
   tag?: string;
+  /** Created at or after this instant. */
   createdFrom?: Date;
+  /** Created strictly before this instant. */
   createdTo?: Date;
+  /** Completed strictly before this instant (experiments never completed are left out). */
+  completedBefore?: Date;
+  /** Only experiments with this `autoCleanup` flag. */
+  autoCleanup?: boolean;
   /**
-   * `newest` (default): created_at descending, then id descending. `queue`: the order the
-   * scheduler takes queued work in: priority descending, then queued_at, created_at and id
+   * Only experiments whose resource demand fits: for each dimension given, the experiment's
+   * demand is at most the value (the scheduler passes the capacity still free).
+   */
+  fitsWithin?: Partial<ResourceDemand>;
+  /**
+   * `newest` (default): created_at descending, then id descending. `oldest`: created_at
+   * ascending, then id ascending. `queue`: the order the scheduler takes queued work in:
+   * priority descending, then queued_at (created_at when never queued), created_at and id
    * ascending.
    */
-  order?: 'newest' | 'queue';
-  /** For `newest` only: continue after this row (keyset pagination; pass the last row of a page). */
+  order?: 'newest' | 'oldest' | 'queue';
+  /**
+   * For `newest` and `oldest`: continue after this row (keyset pagination; pass the last row of
+   * the previous page). Ignored by `queue`.
+   */
   after?: { createdAt: Date; id: string };
   /** At most this many (default 100). */
   limit?: number;

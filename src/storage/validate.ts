@@ -3,6 +3,7 @@ import type {
   ArtifactLink,
   ArtifactRecord,
   ExperimentPatch,
+  ExperimentQuery,
   ExperimentRecord,
   JsonValue,
   LogRecord,
@@ -224,6 +225,65 @@ export function checkExperimentPatch(patch: ExperimentPatch, field = 'patch'): v
       throw new ValidationError(`${field}.${key}`, 'is not a field that can be updated');
     }
     check(value, `${field}.${key}`);
+  }
+}
+
+const QUERY_ORDERS: ReadonlySet<string> = new Set(['newest', 'oldest', 'queue']);
+const RESOURCE_KEYS: ReadonlySet<string> = new Set(['cpuCores', 'memoryGb', 'gpuUnits', 'diskGb']);
+
+/**
+ * Checks an experiment list filter, so that every backend refuses the same bad filter with a
+ * `ValidationError` instead of each answering it its own way (NaN compares differently in SQL
+ * and JavaScript). Absent (undefined) fields are skipped; unknown top-level fields are ignored.
+ */
+export function checkExperimentQuery(query: ExperimentQuery, field = 'query'): void {
+  const q = query as Record<string, unknown>;
+  if (q.status !== undefined) checkStringArray(q.status, `${field}.status`);
+  for (const key of ['name', 'type', 'strategy', 'configHash', 'parentId', 'gitCommit', 'tag']) {
+    if (q[key] !== undefined) checkText(q[key], `${field}.${key}`);
+  }
+  for (const key of ['createdFrom', 'createdTo', 'completedBefore']) {
+    if (q[key] !== undefined) checkDate(q[key], `${field}.${key}`);
+  }
+  if (q.autoCleanup !== undefined) checkBoolean(q.autoCleanup, `${field}.autoCleanup`);
+  if (q.fitsWithin !== undefined) {
+    const path = `${field}.fitsWithin`;
+    if (!isPlainObject(q.fitsWithin)) {
+      throw new ValidationError(path, 'must be an object of cpuCores, memoryGb, gpuUnits, diskGb', {
+        received: q.fitsWithin,
+      });
+    }
+    for (const [key, value] of Object.entries(q.fitsWithin)) {
+      if (!RESOURCE_KEYS.has(key)) {
+        throw new ValidationError(
+          `${path}.${key}`,
+          'is not a resource (cpuCores, memoryGb, gpuUnits, diskGb)',
+        );
+      }
+      if (value !== undefined) checkFinite(value, `${path}.${key}`);
+    }
+  }
+  if (q.order !== undefined && !QUERY_ORDERS.has(q.order as string)) {
+    throw new ValidationError(`${field}.order`, 'must be newest, oldest or queue', {
+      received: q.order,
+    });
+  }
+  if (q.after !== undefined) {
+    // Any object with the two fields: the last row of the previous page is one.
+    const after = q.after as { createdAt?: unknown; id?: unknown } | null;
+    if (typeof after !== 'object' || after === null) {
+      throw new ValidationError(`${field}.after`, 'must be { createdAt, id }', {
+        received: q.after,
+      });
+    }
+    checkDate(after.createdAt, `${field}.after.createdAt`);
+    checkText(after.id, `${field}.after.id`);
+  }
+  if (q.limit !== undefined) {
+    checkInteger(q.limit, `${field}.limit`);
+    if (q.limit < 0) {
+      throw new ValidationError(`${field}.limit`, 'must not be negative', { received: q.limit });
+    }
   }
 }
 

@@ -1,7 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { ExperimentStore } from '../backend.js';
-import type { ArtifactLink, ExperimentRecord } from '../records.js';
-import { checkArtifactLinks, checkExperiment, checkExperimentPatch } from '../validate.js';
+import type { ArtifactLink, ExperimentRecord, ResourceDemand } from '../records.js';
+import {
+  checkArtifactLinks,
+  checkExperiment,
+  checkExperimentPatch,
+  checkExperimentQuery,
+} from '../validate.js';
 import { atomically, chunkRows, type SqlContext } from './context.js';
 import { experimentPatchToRow, experimentToRow, rowToExperiment } from './rows.js';
 import type { QuantlabSchema } from './schema.js';
@@ -11,6 +16,13 @@ const DEFAULT_LIMIT = 100;
 const table = 'quantlab_experiments' as const;
 const tags = 'quantlab_experiment_tags' as const;
 const links = 'quantlab_experiment_artifacts' as const;
+/** The column of each resource dimension. */
+const RESOURCE_COLUMNS = [
+  ['cpuCores', 'cpu_cores'],
+  ['memoryGb', 'memory_gb'],
+  ['gpuUnits', 'gpu_units'],
+  ['diskGb', 'disk_gb'],
+] as const satisfies ReadonlyArray<readonly [keyof ResourceDemand, string]>;
 
 /** @internal */
 export function sqlExperimentStore(ctx: SqlContext): ExperimentStore {
@@ -69,11 +81,13 @@ export function sqlExperimentStore(ctx: SqlContext): ExperimentStore {
 
     list: (query = {}) =>
       guard.run('experiments.list', async () => {
+        checkExperimentQuery(query);
         let q = db.selectFrom(table).selectAll();
         if (query.status !== undefined) {
           if (query.status.length === 0) return [];
           q = q.where('status', 'in', query.status);
         }
+        if (query.name !== undefined) q = q.where('name', '=', query.name);
         if (query.type !== undefined) q = q.where('type', '=', query.type);
         if (query.strategy !== undefined) q = q.where('strategy', '=', query.strategy);
         if (query.configHash !== undefined) q = q.where('config_hash', '=', query.configHash);
@@ -87,6 +101,26 @@ export function sqlExperimentStore(ctx: SqlContext): ExperimentStore {
         }
         if (query.createdFrom) q = q.where('created_at', '>=', t.encodeDate(query.createdFrom));
         if (query.createdTo) q = q.where('created_at', '<', t.encodeDate(query.createdTo));
+        if (query.completedBefore) {
+          q = q.where('completed_at', '<', t.encodeDate(query.completedBefore));
+        }
+        if (query.autoCleanup !== undefined) {
+          const flag = t.encodeBoolean(query.autoCleanup);
+          // NULL in this column (added by 0002) reads as true, its default, as in rowToExperiment.
+          q = query.autoCleanup
+            ? q.where((eb) =>
+                eb.or([eb('auto_cleanup', '=', flag), eb('auto_cleanup', 'is', null)]),
+              )
+            : q.where('auto_cleanup', '=', flag);
+        }
+        if (query.fitsWithin) {
+          for (const [key, column] of RESOURCE_COLUMNS) {
+            const limit = query.fitsWithin[key];
+            if (limit === undefined) continue;
+            // NULL reads as 0, as in rowToExperiment and runningTotals.
+            q = q.where((eb) => eb(eb.fn.coalesce(column, eb.lit(0)), '<=', limit));
+          }
+        }
         if (query.order === 'queue') {
           q = q
             .orderBy('priority', 'desc')
@@ -94,17 +128,19 @@ export function sqlExperimentStore(ctx: SqlContext): ExperimentStore {
             .orderBy('created_at', 'asc')
             .orderBy('id', 'asc');
         } else {
+          const direction = query.order === 'oldest' ? 'asc' : 'desc';
           if (query.after) {
             const at = t.encodeDate(query.after.createdAt);
             const afterId = query.after.id;
+            const past = direction === 'asc' ? '>' : '<';
             q = q.where((eb) =>
               eb.or([
-                eb('created_at', '<', at),
-                eb.and([eb('created_at', '=', at), eb('id', '<', afterId)]),
+                eb('created_at', past, at),
+                eb.and([eb('created_at', '=', at), eb('id', past, afterId)]),
               ]),
             );
           }
-          q = q.orderBy('created_at', 'desc').orderBy('id', 'desc');
+          q = q.orderBy('created_at', direction).orderBy('id', direction);
         }
         const rows = await q.limit(query.limit ?? DEFAULT_LIMIT).execute();
         return rows.map((row): ExperimentRecord => rowToExperiment(t, row));

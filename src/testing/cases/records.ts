@@ -242,6 +242,252 @@ export function recordCases(backend: () => StorageBackend): void {
     });
   });
 
+  describe('experiments list: name, completion, auto-cleanup, resources, order and pages', () => {
+    const time = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
+    const idsOf = (rs: readonly ExperimentRecord[]) => rs.map((r) => r.id);
+    const demand = (cpuCores: number, memoryGb: number, gpuUnits: number, diskGb: number) => ({
+      cpuCores,
+      memoryGb,
+      gpuUnits,
+      diskGb,
+    });
+    /** Code point order (the byte order of UTF-8), the order every backend sorts text in. */
+    const byCodePoint = (a: string, b: string) =>
+      Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+    const oldestFirst = (a: ExperimentRecord, b: ExperimentRecord) =>
+      a.createdAt.getTime() - b.createdAt.getTime() || byCodePoint(a.id, b.id);
+
+    it('filters by exact name: case, accents and normalization count', async () => {
+      const names = [
+        'momentum backtest',
+        'Momentum backtest',
+        'MOMENTUM BACKTEST',
+        'momentum backtest ',
+        'café 🚀 モメンタム',
+        'cafe\u0301 🚀 モメンタム',
+      ];
+      const records = names.map((name, i) => experiment({ name, createdAt: time(i) }));
+      for (const r of records) await backend().experiments.insert(r);
+      for (const r of records) {
+        expect(idsOf(await backend().experiments.list({ name: r.name }))).toEqual([r.id]);
+      }
+      const twin = experiment({ name: 'café 🚀 モメンタム', createdAt: time(10) });
+      await backend().experiments.insert(twin);
+      expect(
+        idsOf(await backend().experiments.list({ name: 'café 🚀 モメンタム', order: 'oldest' })),
+      ).toEqual([records[4]?.id, twin.id]);
+      expect(await backend().experiments.list({ name: 'momentum' })).toEqual([]);
+      expect(await backend().experiments.list({ name: '' })).toEqual([]);
+    });
+
+    it('filters by completion strictly before an instant, leaving out the never completed', async () => {
+      const one = experiment({ completedAt: time(1), createdAt: time(1) });
+      const two = experiment({ completedAt: time(2), createdAt: time(2) });
+      const three = experiment({ completedAt: time(3), createdAt: time(3) });
+      const never = experiment({ completedAt: null, createdAt: time(4) });
+      for (const r of [one, two, three, never]) await backend().experiments.insert(r);
+      const completedBefore = async (instant: Date) =>
+        idsOf(await backend().experiments.list({ completedBefore: instant, order: 'oldest' }));
+      expect(await completedBefore(time(2))).toEqual([one.id]);
+      expect(await completedBefore(new Date(time(2).getTime() + 1))).toEqual([one.id, two.id]);
+      expect(await completedBefore(time(1))).toEqual([]);
+      expect(await completedBefore(new Date('2999-12-31T23:59:59.999Z'))).toEqual([
+        one.id,
+        two.id,
+        three.id,
+      ]);
+      expect(
+        idsOf(await backend().experiments.list({ completedBefore: time(3), status: ['created'] })),
+      ).toEqual([two.id, one.id]);
+    });
+
+    it('filters by the auto-cleanup flag', async () => {
+      const on = experiment({ autoCleanup: true, createdAt: time(1) });
+      const off = experiment({ autoCleanup: false, createdAt: time(2) });
+      const on2 = experiment({ autoCleanup: true, createdAt: time(3) });
+      for (const r of [on, off, on2]) await backend().experiments.insert(r);
+      expect(idsOf(await backend().experiments.list({ autoCleanup: true }))).toEqual([
+        on2.id,
+        on.id,
+      ]);
+      expect(idsOf(await backend().experiments.list({ autoCleanup: false }))).toEqual([off.id]);
+      await backend().experiments.update(off.id, { autoCleanup: true });
+      expect(await backend().experiments.list({ autoCleanup: false })).toEqual([]);
+      expect(idsOf(await backend().experiments.list({}))).toEqual([on2.id, off.id, on.id]);
+    });
+
+    it('filters by resource demand within given capacities, boundaries included', async () => {
+      const zero = experiment({ resources: demand(0, 0, 0, 0), createdAt: time(1) });
+      const small = experiment({ resources: demand(1, 0.25, 0, 10), createdAt: time(2) });
+      const big = experiment({ resources: demand(4, 16, 1, 100), createdAt: time(3) });
+      const gpu = experiment({ resources: demand(0, 0, 2, 0), createdAt: time(4) });
+      const odd = experiment({ resources: demand(0.1 + 0.2, 1e-9, 0, 1e300), createdAt: time(5) });
+      for (const r of [zero, small, big, gpu, odd]) await backend().experiments.insert(r);
+      const fits = async (capacity: Parameters<typeof demand> | Record<string, number>) =>
+        idsOf(
+          await backend().experiments.list({
+            fitsWithin: Array.isArray(capacity) ? demand(...capacity) : capacity,
+            order: 'oldest',
+          }),
+        );
+      expect(await fits({ cpuCores: 1 })).toEqual([zero.id, small.id, gpu.id, odd.id]);
+      expect(await fits({ cpuCores: 0.999 })).toEqual([zero.id, gpu.id, odd.id]);
+      expect(await fits({ cpuCores: 0.3 })).toEqual([zero.id, gpu.id]);
+      expect(await fits({ cpuCores: 0.1 + 0.2 })).toEqual([zero.id, gpu.id, odd.id]);
+      expect(await fits({ memoryGb: 0.25 })).toEqual([zero.id, small.id, gpu.id, odd.id]);
+      expect(await fits({ memoryGb: 0 })).toEqual([zero.id, gpu.id]);
+      expect(await fits({ gpuUnits: 0 })).toEqual([zero.id, small.id, odd.id]);
+      expect(await fits({ gpuUnits: 1 })).toEqual([zero.id, small.id, big.id, odd.id]);
+      expect(await fits({ diskGb: 100 })).toEqual([zero.id, small.id, big.id, gpu.id]);
+      expect(await fits({ diskGb: 1e300 })).toEqual([zero.id, small.id, big.id, gpu.id, odd.id]);
+      expect(await fits([4, 16, 1, 100])).toEqual([zero.id, small.id, big.id]);
+      expect(await fits([4, 16, 2, 99.5])).toEqual([zero.id, small.id, gpu.id]);
+      expect(await fits({ cpuCores: 1, gpuUnits: 0 })).toEqual([zero.id, small.id, odd.id]);
+      expect(await fits([0, 0, 0, 0])).toEqual([zero.id]);
+      expect(await fits([-1, 0, 0, 0])).toEqual([]);
+      expect(await fits({})).toEqual([zero.id, small.id, big.id, gpu.id, odd.id]);
+      expect(
+        idsOf(
+          await backend().experiments.list({
+            fitsWithin: { cpuCores: 1 },
+            autoCleanup: true,
+            name: zero.name,
+            limit: 2,
+            order: 'oldest',
+          }),
+        ),
+      ).toEqual([zero.id, small.id]);
+    });
+
+    it('lists oldest first: created_at, then id ascending', async () => {
+      const records = [3, 1, 2, 1, 3].map((s, i) =>
+        experiment({ id: `tie-${['b', 'a', 'c', 'é', 'B'][i]}`, createdAt: time(s) }),
+      );
+      for (const r of records) await backend().experiments.insert(r);
+      expect(idsOf(await backend().experiments.list({ order: 'oldest' }))).toEqual([
+        'tie-a',
+        'tie-é',
+        'tie-c',
+        'tie-B',
+        'tie-b',
+      ]);
+      expect(idsOf(await backend().experiments.list({}))).toEqual([
+        'tie-b',
+        'tie-B',
+        'tie-c',
+        'tie-é',
+        'tie-a',
+      ]);
+    });
+
+    it.each(['newest', 'oldest'] as const)(
+      'pages %s first through 25 rows with tied created_at, 10 at a time',
+      async (order) => {
+        // Ids whose code point order differs from UTF-16 order and from numeric order.
+        const suffixes = ['\uff5a', '😀', 'Z', 'z', 'é', '10', '2', '1'];
+        const records = Array.from({ length: 25 }, (_, i) =>
+          experiment({
+            id: `page-${suffixes[i % suffixes.length]}-${(i * 7) % 25}`,
+            name: 'paged',
+            createdAt: time(Math.floor(i / 4)),
+          }),
+        );
+        // Rows of another name interleaved in time, which the name filter must skip.
+        const others = [0, 2, 4, 6].map((s) => experiment({ name: 'other', createdAt: time(s) }));
+        for (const r of [...records.slice(13), ...others, ...records.slice(0, 13)]) {
+          await backend().experiments.insert(r);
+        }
+        const ascending = idsOf([...records].sort(oldestFirst));
+        const expected = order === 'oldest' ? ascending : [...ascending].reverse();
+        expect(idsOf(await backend().experiments.list({ name: 'paged', order }))).toEqual(expected);
+
+        const pages: string[][] = [];
+        let page = await backend().experiments.list({ name: 'paged', order, limit: 10 });
+        while (page.length > 0) {
+          pages.push(idsOf(page));
+          const last = page.at(-1) as ExperimentRecord;
+          page = await backend().experiments.list({
+            name: 'paged',
+            order,
+            limit: 10,
+            after: { createdAt: last.createdAt, id: last.id },
+          });
+        }
+        expect(pages.map((p) => p.length)).toEqual([10, 10, 5]);
+        expect(pages.flat()).toEqual(expected);
+        expect(new Set(pages.flat()).size).toBe(25);
+      },
+    );
+
+    it('continues after a cursor that is not a stored row, in both directions', async () => {
+      const records = ['a', 'c', 'e'].map((id) => experiment({ id, createdAt: time(1) }));
+      const early = experiment({ id: 'z', createdAt: time(0) });
+      const late = experiment({ id: 'y', createdAt: time(2) });
+      for (const r of [...records, early, late]) await backend().experiments.insert(r);
+      const after = { createdAt: time(1), id: 'b' };
+      expect(idsOf(await backend().experiments.list({ order: 'oldest', after }))).toEqual([
+        'c',
+        'e',
+        'y',
+      ]);
+      expect(idsOf(await backend().experiments.list({ order: 'newest', after }))).toEqual([
+        'a',
+        'z',
+      ]);
+    });
+
+    it('ignores the cursor in queue order', async () => {
+      const records = [3, 7, 5].map((priority, i) =>
+        experiment({ status: 'queued', priority, queuedAt: time(i), createdAt: time(i) }),
+      );
+      for (const r of records) await backend().experiments.insert(r);
+      const expected = idsOf([records[1], records[2], records[0]] as ExperimentRecord[]);
+      const first = records[0] as ExperimentRecord;
+      for (const after of [
+        { createdAt: new Date(0), id: '' },
+        { createdAt: first.createdAt, id: first.id },
+        { createdAt: new Date('2999-01-01T00:00:00.000Z'), id: '\uffff' },
+      ]) {
+        expect(idsOf(await backend().experiments.list({ order: 'queue', after }))).toEqual(
+          expected,
+        );
+      }
+      expect(
+        await backend().experiments.list({ order: 'newest', after: { createdAt: T0, id: '' } }),
+      ).toEqual([]);
+    });
+
+    const badQueries: Array<[string, Record<string, unknown>, string]> = [
+      ['a NaN capacity', { fitsWithin: { cpuCores: Number.NaN } }, 'query.fitsWithin.cpuCores'],
+      [
+        'an infinite capacity',
+        { fitsWithin: { diskGb: Number.POSITIVE_INFINITY } },
+        'query.fitsWithin.diskGb',
+      ],
+      ['a string capacity', { fitsWithin: { gpuUnits: '1' } }, 'query.fitsWithin.gpuUnits'],
+      ['an unknown resource', { fitsWithin: { cpu: 1 } }, 'query.fitsWithin.cpu'],
+      [
+        'an invalid completedBefore',
+        { completedBefore: new Date(Number.NaN) },
+        'query.completedBefore',
+      ],
+      ['a non-boolean autoCleanup', { autoCleanup: 1 }, 'query.autoCleanup'],
+      ['a non-string name', { name: 42 }, 'query.name'],
+      ['a NUL in the name', { name: 'a\u0000' }, 'query.name'],
+      ['an unknown order', { order: 'random' }, 'query.order'],
+      ['a cursor without a date', { after: { id: 'x' } }, 'query.after.createdAt'],
+      ['a negative limit', { limit: -1 }, 'query.limit'],
+    ];
+    it.each(badQueries)('refuses %s with ValidationError', async (_, query, field) => {
+      await backend().experiments.insert(experiment());
+      const error = await backend()
+        .experiments.list(query as never)
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).field).toBe(field);
+    });
+  });
+
   describe('metrics', () => {
     it('round-trips large, negative and tiny values and 53-bit steps', async () => {
       const exp = experiment();
