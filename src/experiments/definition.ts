@@ -6,8 +6,8 @@
  * @module
  */
 import { z } from 'zod';
-import { ValidationError } from '../errors.js';
 import { jsonObjectSchema } from './json.js';
+import { parseInput } from './parse.js';
 
 /** The kinds of experiment. */
 export const EXPERIMENT_TYPES = [
@@ -51,11 +51,11 @@ const INSTANT_RULE =
   '(2025-01-31T00:00:00Z)';
 
 /**
- * A point in time: a valid `Date`, or an ISO 8601 date (UTC midnight) or date-time with a `Z` or
+ * A point in time (used by the definition and by `list` filters): a valid `Date`, or an ISO 8601 date (UTC midnight) or date-time with a `Z` or
  * `±hh:mm` zone. Zone-less date-times are refused: they would mean different instants on
  * different machines. The output is a new `Date`.
  */
-const instant = () =>
+export const instant = () =>
   z
     .union([z.date(), z.string()], {
       error: (issue) => (issue.input === undefined ? 'is required' : INSTANT_RULE),
@@ -217,76 +217,7 @@ export type ExperimentDefinition = z.output<typeof experimentDefinitionSchema>;
  * ```
  */
 export function parseExperimentDefinition(input: unknown): ExperimentDefinition {
-  const result = experimentDefinitionSchema.safeParse(input, {
-    error: defaultRule,
-    reportInput: true,
-  });
-  if (result.success) return result.data;
-  throw toValidationError(result.error.issues[0]);
+  return parseInput(experimentDefinitionSchema, input, 'definition');
 }
 
-/** The rules for issues the schema has no message of its own for. */
-function defaultRule(issue: z.core.$ZodRawIssue): string | undefined {
-  switch (issue.code) {
-    case 'invalid_type':
-      if (issue.input === undefined) return 'is required';
-      return TYPE_RULES[issue.expected] ?? `must be ${issue.expected}`;
-    case 'too_small':
-      return issue.origin === 'array'
-        ? `must have at least ${issue.minimum} items`
-        : `must be at least ${issue.minimum}`;
-    case 'too_big':
-      return `must be at most ${issue.maximum}`;
-    case 'unrecognized_keys':
-      return 'is not a known field';
-    case 'invalid_key':
-      return 'has an invalid key';
-    default:
-      return undefined;
-  }
-}
-
-const TYPE_RULES: Readonly<Record<string, string>> = {
-  string: 'must be a string',
-  number: 'must be a finite number',
-  int: 'must be an integer',
-  boolean: 'must be a boolean',
-  array: 'must be an array',
-  object: 'must be an object',
-  record: 'must be an object',
-  date: 'must be a valid Date',
-};
-
-function toValidationError(issue: z.core.$ZodIssue | undefined): ValidationError {
-  if (issue === undefined) return new ValidationError('definition', 'is invalid');
-  if (issue.code === 'unrecognized_keys') {
-    return new ValidationError(formatPath([...issue.path, issue.keys[0] ?? '']), issue.message);
-  }
-  const rule =
-    issue.code === 'invalid_key'
-      ? `key ${issue.issues[0]?.message ?? 'is invalid'}`
-      : issue.message;
-  // The input is reported for every rule but a missing value, where it says nothing.
-  const received = 'input' in issue && issue.input !== undefined ? { received: issue.input } : {};
-  return new ValidationError(formatPath(issue.path), rule, received);
-}
-
-/**
- * Writes a zod path the way quantlab names fields: `dateRange.to`, `symbols[0]`,
- * `params["bar size"]`; the empty path is `definition`.
- *
- * @example
- * ```ts
- * formatPath(['inputs', 'ohlcv', 1]); // 'inputs.ohlcv[1]'
- * ```
- */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`;
-    else if (typeof key === 'string' && /^[A-Za-z_$][\w$]*$/.test(key)) {
-      out += out === '' ? key : `.${key}`;
-    } else out += `[${JSON.stringify(String(key))}]`;
-  }
-  return out === '' ? 'definition' : out;
-}
+export { formatPath } from './parse.js';
