@@ -24,7 +24,15 @@ export {
   NotFoundError,
   ValidationError,
 } from './errors.js';
-export { createLab, type Lab, type LabInfo, type LabOptions } from './lab.js';
+export * from './experiments/index.js';
+export {
+  type BackgroundWriteContext,
+  createLab,
+  type Lab,
+  type LabErrorListener,
+  type LabInfo,
+  type LabOptions,
+} from './lab.js';
 export type { Logger } from './logger.js';
 export type {
   ArtifactStore,

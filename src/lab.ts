@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { ValidationError } from './errors.js';
+import { ExperimentManager } from './experiments/manager.js';
+import { type ExperimentOptions, resolveExperimentOptions } from './experiments/options.js';
+import { uuidv7Generator } from './ids.js';
 import { type Logger, silentLogger } from './logger.js';
 import type { BackendInfo, StorageBackend } from './storage/backend.js';
 
@@ -13,6 +16,38 @@ export interface LabOptions {
   logger?: Logger;
   /** Bring the schema up to date before returning (default true). */
   migrate?: boolean;
+  /**
+   * Called for every failed background write (a write-behind batch of metrics, logs,
+   * predictions or outcomes): `final: false` when it will be retried, `final: true` when it was
+   * given up and its `items` are lost. Problems are also reported to `logger`.
+   */
+  onError?: LabErrorListener;
+  /** Options of `lab.experiments`: scheduling limits, naming, cleanup, durability. */
+  experiments?: ExperimentOptions;
+}
+
+/**
+ * Listener for failed background writes; see {@link LabOptions.onError}.
+ *
+ * @example
+ * ```ts
+ * const onError: LabErrorListener = (error, { source, final, items }) => {
+ *   if (final) alert(`${items} ${source} records lost`, error);
+ * };
+ * ```
+ */
+export type LabErrorListener = (error: unknown, context: BackgroundWriteContext) => void;
+
+/** What a {@link LabErrorListener} is told about a failed background write. */
+export interface BackgroundWriteContext {
+  /** Which buffer failed, such as `experiments.metrics`. */
+  source: string;
+  /** 1 for the first failed attempt of this batch, then counting retries. */
+  attempt: number;
+  /** The batch was given up: its items are lost. */
+  final: boolean;
+  /** Items in the batch. */
+  items: number;
 }
 
 const optionsSchema = z.strictObject({
@@ -34,12 +69,18 @@ const optionsSchema = z.strictObject({
     )
     .optional(),
   migrate: z.boolean().optional(),
+  onError: z
+    .custom<LabErrorListener>((v) => typeof v === 'function', 'must be a function')
+    .optional(),
+  experiments: z.unknown().optional(),
 });
 
 /** A running lab: the facades over one storage backend. Close it (or `await using` it) when done. */
 export interface Lab extends AsyncDisposable {
   /** Which backend the lab stores into, and the schema version it found or migrated to. */
   readonly info: LabInfo;
+  /** Experiment tracking: backtests and training runs. */
+  readonly experiments: ExperimentManager;
   /**
    * Flushes every buffer and releases what the lab opened, including the backend's own
    * connections (never a driver instance the caller passed to the backend). Idempotent.
@@ -87,6 +128,22 @@ export async function createLab(backend: StorageBackend, options: LabOptions = {
     );
   }
   const logger = options.logger ?? silentLogger;
+  const experimentOptions = resolveExperimentOptions(options.experiments);
+  const now = labClock(options.clock);
+  const random = options.random ?? Math.random;
+  const onError = options.onError;
+  const reportError = (error: unknown, context: BackgroundWriteContext) => {
+    const message = context.final
+      ? 'quantlab gave up a background write: its records are lost'
+      : 'quantlab background write failed; retrying';
+    (context.final ? logger.error : logger.warn).call(logger, message, { ...context, error });
+    if (onError === undefined) return;
+    try {
+      onError(error, context);
+    } catch (thrown) {
+      logger.error('quantlab onError listener threw', { error: thrown });
+    }
+  };
   let schemaVersion = 'unmigrated';
   if (options.migrate !== false) {
     try {
@@ -103,14 +160,40 @@ export async function createLab(backend: StorageBackend, options: LabOptions = {
       throw error;
     }
   }
+  const experiments = new ExperimentManager({
+    backend,
+    now,
+    nextId: uuidv7Generator(now, random),
+    logger,
+    reportError,
+    options: experimentOptions,
+  });
   let closing: Promise<void> | undefined;
   const close = () => {
-    closing ??= backend.close();
+    closing ??= (async () => {
+      const flushed = await Promise.allSettled([experiments.close()]);
+      await backend.close();
+      const failed = flushed.find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    })();
     return closing;
   };
   return {
     info: { backend: backend.info, schemaVersion },
+    experiments,
     close,
     [Symbol.asyncDispose]: close,
+  };
+}
+
+/** The lab's clock, checked on every reading: a bad injected clock fails loudly, not later. */
+function labClock(clock: (() => Date) | undefined): () => Date {
+  if (clock === undefined) return () => new Date();
+  return () => {
+    const value = clock();
+    if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
+      throw new ValidationError('options.clock', 'must return a valid Date', { received: value });
+    }
+    return new Date(value.getTime());
   };
 }
