@@ -58,9 +58,81 @@ describe('createLab', () => {
     ['a logger without methods', memory(), { logger: {} }, 'options.logger'],
     ['a non-boolean migrate', memory(), { migrate: 'yes' }, 'options.migrate'],
     ['an unknown option', memory(), { clok: () => new Date() }, 'options'],
+    ['an onError that is not a function', memory(), { onError: true }, 'options.onError'],
+    [
+      'a bad experiments option',
+      memory(),
+      { experiments: { maxConcurrent: 0 } },
+      'options.experiments.maxConcurrent',
+    ],
   ])('refuses %s with a ValidationError naming the field', async (_, backend, options, field) => {
     const error = await createLab(backend as never, options as never).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).field).toBe(field);
+  });
+
+  it('checks every reading of an injected clock', async () => {
+    const lab = await createLab(memory(), {
+      clock: () => new Date(Number.NaN),
+      experiments: { provenance: { capture: false } },
+    });
+    const error = await lab.experiments
+      .create({
+        name: 'x',
+        type: 'backtest',
+        strategy: 's',
+        symbols: ['A'],
+        timeframe: '1d',
+        dateRange: { from: '2025-01-01', to: '2025-02-01' },
+      })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ field: 'options.clock', rule: 'must return a valid Date' });
+    await lab.close();
+  });
+
+  it('flushes buffered metrics on close, then closes the backend', async () => {
+    const backend = memory();
+    const order: string[] = [];
+    const append = backend.metrics.append.bind(backend.metrics);
+    vi.spyOn(backend.metrics, 'append').mockImplementation(async (records) => {
+      order.push(`append ${records.length}`);
+      return append(records);
+    });
+    const close = backend.close.bind(backend);
+    vi.spyOn(backend, 'close').mockImplementation(async () => {
+      order.push('close');
+      return close();
+    });
+    const lab = await createLab(backend, {
+      experiments: { buffer: { flushIntervalMs: 60_000 } },
+    });
+    for (let step = 0; step < 3; step++) lab.experiments.logMetric('exp-1', 'pnl', step, { step });
+    await lab.close();
+    expect(order).toEqual(['append 3', 'close']);
+  });
+
+  it('reports failed background writes to onError and the logger, and still closes', async () => {
+    const backend = memory();
+    const failure = new LabError('BACKEND', 'disk full');
+    vi.spyOn(backend.metrics, 'append').mockRejectedValue(failure);
+    const onError = vi.fn();
+    const logger = { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn() };
+    const lab = await createLab(backend, {
+      onError,
+      logger,
+      experiments: { buffer: { maxRetries: 1, flushIntervalMs: 0 } },
+    });
+    lab.experiments.logMetric('exp-1', 'pnl', 1);
+    await expect(lab.close()).rejects.toBe(failure);
+    expect(onError.mock.calls).toEqual([
+      [failure, { source: 'experiments.metrics', attempt: 1, final: false, items: 1 }],
+      [failure, { source: 'experiments.metrics', attempt: 2, final: true, items: 1 }],
+    ]);
+    expect(logger.warn).toHaveBeenCalledTimes(1);
+    expect(logger.error).toHaveBeenCalledWith(
+      'quantlab gave up a background write: its records are lost',
+      expect.objectContaining({ final: true, error: failure }),
+    );
+    await expect(backend.experiments.list()).rejects.toBeInstanceOf(ClosedError);
   });
 });
