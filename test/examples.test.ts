@@ -4,7 +4,11 @@ import { SCHEMA_VERSION } from './support/schema.js';
 import { removeDatabaseFile, tempPath } from './support/temp.js';
 
 const db = tempPath('demo', '.db');
-afterAll(() => removeDatabaseFile(db, ['-wal', '-shm']));
+const backtestDb = tempPath('backtest-tracking', '.db');
+afterAll(() => {
+  removeDatabaseFile(db, ['-wal', '-shm']);
+  removeDatabaseFile(backtestDb, ['-wal', '-shm']);
+});
 
 describe('examples', () => {
   it('npm run demo records a backtest, aggregates it in the database and survives a crashing run', async () => {
@@ -19,5 +23,28 @@ describe('examples', () => {
     expect(first.stdout).toContain('1 run(s) stored');
     const second = await runScript('examples/demo.ts', [], { QUANTLAB_DEMO_DB: db });
     expect(second.stdout).toContain('2 run(s) stored');
+  });
+
+  it('examples/backtest-tracking.ts tracks a sweep, summarises and compares it, and skips completed configs on a rerun', async () => {
+    const env = { QUANTLAB_EXAMPLE_DB: backtestDb };
+    const first = await runScript('examples/backtest-tracking.ts', [], env);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(
+      /ma-cross 10\/50: completed, config hash [0-9a-f]{12}…, 1 run\(s\) of this config/,
+    );
+    expect(first.stdout).toContain(
+      'ma-cross 10/50: 1999 bars, final equity 11877.74, total return 0.188, Sharpe 1.61, max drawdown 0.251, 26 trades, win rate 0.35',
+    );
+    expect(first.stdout).toContain(
+      'ma-cross 50/200: 1999 bars, final equity 7363.87, total return -0.264, Sharpe -1.79, max drawdown 0.380, 9 trades, win rate 0.22',
+    );
+    expect(first.stdout).toContain('params that differ: params.fast, params.slow');
+    expect(first.stdout).toContain('best final equity: ma-cross 10/50 (11877.74)');
+    expect(first.stdout).toMatch(/runs that used dataset [0-9a-f]{12}…: 3/);
+    const second = await runScript('examples/backtest-tracking.ts', [], env);
+    expect(second.code).toBe(0);
+    expect(second.stdout.match(/already completed/g)).toHaveLength(3);
+    expect(second.stdout).toMatch(/runs that used dataset [0-9a-f]{12}…: 3/);
   });
 });

@@ -198,8 +198,20 @@ export const experimentDefinitionSchema = z.strictObject({
   provenance: provenanceSchema.optional(),
 });
 
-/** An experiment definition as a caller writes it (dates may be ISO strings, defaults optional). */
-export type ExperimentDefinitionInput = z.input<typeof experimentDefinitionSchema>;
+/**
+ * An experiment definition as a caller writes it (dates may be ISO strings, defaults optional,
+ * arrays may be readonly, so an `as const` object is accepted).
+ */
+export type ExperimentDefinitionInput = ReadonlyArrays<z.input<typeof experimentDefinitionSchema>>;
+
+/** `T` with every array, at any depth, allowed to be readonly. */
+type ReadonlyArrays<T> = T extends readonly (infer U)[]
+  ? readonly ReadonlyArrays<U>[]
+  : T extends Date
+    ? T
+    : T extends object
+      ? { [K in keyof T]: ReadonlyArrays<T[K]> }
+      : T;
 
 /** A validated experiment definition: defaults applied, dates as `Date`, JSON fields copied. */
 export type ExperimentDefinition = z.output<typeof experimentDefinitionSchema>;

@@ -711,6 +711,8 @@ export class ExperimentManager {
     } = options;
     await this.flush();
     const record = await this.#require(this.#backend, id);
+    const periodsPerYear =
+      figureOptions.periodsPerYear ?? periodsPerYearOf(record.config.timeframe);
     const aggregates = await this.#backend.metrics.aggregate(id);
     const present = new Set(aggregates.map((a) => a.name));
     const wanted = [returnsMetric, equityMetric, tradesMetric].filter((n) => present.has(n));
@@ -724,7 +726,7 @@ export class ExperimentManager {
           ...(present.has(equityMetric) && { equity: values(equityMetric) ?? [] }),
           ...(present.has(tradesMetric) && { tradePnl: values(tradesMetric) ?? [] }),
         },
-        figureOptions,
+        { ...figureOptions, ...(periodsPerYear !== undefined && { periodsPerYear }) },
       );
     }
     return {
@@ -1124,6 +1126,22 @@ export class ExperimentManager {
   ): LogRecord {
     return this.#logLine(experimentId, level, `${from} → ${to}`, { ...context, from, to }, at);
   }
+}
+
+/** Bars per year of a timeframe, for markets that trade around the clock. */
+const BARS_PER_YEAR: Readonly<Record<string, number>> = {
+  '1m': 525_600,
+  '5m': 105_120,
+  '15m': 35_040,
+  '30m': 17_520,
+  '1h': 8_760,
+  '4h': 2_190,
+  '1d': 365,
+  '1w': 52,
+};
+
+function periodsPerYearOf(timeframe: unknown): number | undefined {
+  return typeof timeframe === 'string' ? BARS_PER_YEAR[timeframe] : undefined;
 }
 
 /** The message of a thrown value, for the stored `error`. */

@@ -67,7 +67,11 @@ export interface SummaryOptions {
   equityMetric?: string;
   /** Per-trade profit and loss metric. Default `trade_pnl`. */
   tradesMetric?: string;
-  /** Return periods per year for the annualised Sharpe ratio. Default 252. */
+  /**
+   * Return periods per year for the annualised Sharpe ratio. Default: the bars per year of the
+   * experiment's timeframe in a market open around the clock (`1h` → 8,760, `1d` → 365, `1w` →
+   * 52); pass 252 for daily bars of an exchange with trading days only.
+   */
   periodsPerYear?: number;
   /** Risk-free rate per period. Default 0. */
   riskFree?: number;
