@@ -10,7 +10,7 @@ import type { ExperimentRecord, JsonValue, MetricAggregate } from '../storage/re
 import { flattenParams, jsonEqual } from './similar.js';
 
 /**
- * The metrics where a lower value is better, used by {@link compareExperiments} when no
+ * The metrics where a lower value is better, used by `compare` when no
  * `lowerIsBetter` option is given. Names match exactly (case-sensitive).
  */
 export const DEFAULT_LOWER_IS_BETTER: readonly string[] = Object.freeze([
@@ -72,7 +72,7 @@ export interface ComparedExperiment {
 
 /** One param path across the compared experiments. */
 export interface ComparedParam {
-  /** Dotted path, as {@link flattenParams} names it: `params.lookback`, `params.windows[0]`. */
+  /** Dotted path, as quantlab names param paths: `params.lookback`, `params.windows[0]`. */
   path: string;
   /** The value of each experiment, in the order of `Comparison.experiments`; `undefined` when unset. */
   values: (JsonValue | undefined)[];
@@ -93,7 +93,7 @@ export interface ComparedMetric {
 }
 
 /**
- * The result of {@link compareExperiments}: experiments in input order, params and metrics sorted
+ * The result of `lab.experiments.compare`: experiments in input order, params and metrics sorted
  * by path and name, with values aligned with `experiments`.
  */
 export interface Comparison {

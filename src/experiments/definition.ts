@@ -204,7 +204,11 @@ export const experimentDefinitionSchema = z.strictObject({
  */
 export type ExperimentDefinitionInput = ReadonlyArrays<z.input<typeof experimentDefinitionSchema>>;
 
-/** `T` with every array, at any depth, allowed to be readonly. */
+/**
+ * `T` with every array, at any depth, allowed to be readonly.
+ *
+ * @inline
+ */
 type ReadonlyArrays<T> = T extends readonly (infer U)[]
   ? readonly ReadonlyArrays<U>[]
   : T extends Date

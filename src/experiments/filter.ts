@@ -7,8 +7,8 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
 import type { ExperimentQuery, ExperimentRecord } from '../storage/records.js';
-import { EXPERIMENT_TYPES, instant } from './definition.js';
-import { EXPERIMENT_STATUSES } from './lifecycle.js';
+import { EXPERIMENT_TYPES, type ExperimentType, instant } from './definition.js';
+import { EXPERIMENT_STATUSES, type ExperimentStatus } from './lifecycle.js';
 import { parseInput } from './parse.js';
 
 /** Largest page `list` returns. */
@@ -56,7 +56,29 @@ const filterSchema = z.strictObject({
  * const filter: ExperimentFilter = { status: ['completed', 'failed'], strategy: 'rsi', limit: 50 };
  * ```
  */
-export type ExperimentFilter = z.input<typeof filterSchema>;
+export interface ExperimentFilter {
+  /** One status or several. */
+  status?: ExperimentStatus | readonly ExperimentStatus[];
+  type?: ExperimentType;
+  strategy?: string;
+  /** Exact name. */
+  name?: string;
+  /** Experiments carrying this tag. */
+  tag?: string;
+  gitCommit?: string;
+  configHash?: string;
+  parentId?: string;
+  /** Created at or after (a Date or an ISO 8601 string with a zone). */
+  createdFrom?: Date | string;
+  /** Created strictly before. */
+  createdTo?: Date | string;
+  /** `newest` first (default), `oldest` first, or the scheduler's `queue` order. */
+  order?: 'newest' | 'oldest' | 'queue';
+  /** Page size, 1 to 1000 (default 100). */
+  limit?: number;
+  /** `nextCursor` of the previous page (same filter and order). */
+  cursor?: string;
+}
 
 /** A validated filter as a store query plus the page size. @internal */
 export interface ParsedFilter {

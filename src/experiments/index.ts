@@ -16,6 +16,7 @@ export {
   type ExperimentDefinition,
   type ExperimentDefinitionInput,
   type ExperimentType,
+  experimentDefinitionSchema,
   TIMEFRAMES,
   type Timeframe,
 } from './definition.js';
