@@ -26,6 +26,7 @@ function lockKey(name: string): number {
  */
 export function postgresTraits(schema: string | undefined): DialectTraits {
   return {
+    overflowSafeSumType: 'numeric',
     kind: 'postgres',
     types: {
       text: 'text collate "C"',

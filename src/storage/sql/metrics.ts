@@ -1,3 +1,4 @@
+import { type Expression, sql } from 'kysely';
 import type { MetricStore } from '../backend.js';
 import { checkMetrics } from '../validate.js';
 import { atomically, chunkRows, type SqlContext } from './context.js';
@@ -43,6 +44,11 @@ export function sqlMetricStore(ctx: SqlContext): MetricStore {
 
     aggregate: (experimentId) =>
       guard.run('metrics.aggregate', async () => {
+        const sumType = t.overflowSafeSumType;
+        const wide = (value: Expression<number>): Expression<number> =>
+          sumType === undefined
+            ? value
+            : sql<number>`cast(cast(${value} as text) as ${sql.raw(sumType)})`;
         const ranked = db
           .selectFrom(table)
           .select(['name', 'value', 'step', 'at'])
@@ -63,8 +69,10 @@ export function sqlMetricStore(ctx: SqlContext): MetricStore {
             return [
               'r.name',
               eb.fn.countAll().as('count'),
-              eb.fn.sum('r.value').as('sum'),
-              eb.fn.sum(eb('r.value', '*', eb.ref('r.value'))).as('sum_of_squares'),
+              eb.fn.sum(wide(eb.ref('r.value'))).as('sum'),
+              eb.fn
+                .sum(eb(wide(eb.ref('r.value')), '*', wide(eb.ref('r.value'))))
+                .as('sum_of_squares'),
               eb.fn.min('r.value').as('min'),
               eb.fn.max('r.value').as('max'),
               latest('r.value').as('latest'),

@@ -41,6 +41,14 @@ export interface DialectTraits {
    */
   lockTransaction(trx: Kysely<QuantlabSchema>, name: string): Promise<void>;
   /**
+   * SQL type to sum doubles in when the dialect raises an error on floating-point overflow
+   * instead of returning infinity (PostgreSQL: `numeric`, so a sum of squares of values above
+   * 1e154 comes back as a huge number that decodes to Infinity). Values pass through text on the
+   * way (PostgreSQL prints doubles in their shortest exact form; a direct cast keeps only 15
+   * digits), so the sum is exact before its final rounding. Undefined: sum as doubles.
+   */
+  readonly overflowSafeSumType?: string;
+  /**
    * Optional fast path for appending encoded metric rows on `db` (the backend's connection or
    * the current transaction), used by `metrics.append` instead of multi-row INSERTs when present
    * (DuckDB: its appender). It must be all-or-nothing like the INSERT path it replaces.
