@@ -110,25 +110,35 @@ export function checkMetricOptions(options: unknown): { step?: number; at?: Date
 
 /**
  * Assigns steps to metric series: an explicit step is used as given (and the series continues
- * after it); otherwise one more than the last step of the series (0 for the first).
+ * after it); otherwise one more than the last step of the series (0 for the first). `peek`
+ * proposes a step and `take` records it, so a call the buffer refuses uses no step.
  *
  * @example
  * ```ts
  * const steps = new StepCounter();
- * steps.next('exp-1', 'pnl'); // 0
- * steps.next('exp-1', 'pnl', 10); // 10
- * steps.next('exp-1', 'pnl'); // 11
+ * steps.take('exp-1', 'pnl', steps.peek('exp-1', 'pnl')); // 0
+ * steps.take('exp-1', 'pnl', steps.peek('exp-1', 'pnl', 10)); // 10
+ * steps.peek('exp-1', 'pnl'); // 11
  * ```
  * @internal
  */
 export class StepCounter {
   readonly #next = new Map<string, number>();
 
-  next(experimentId: string, name: string, explicit?: number): number {
-    const key = `${experimentId}\u0000${name}`;
-    const step = explicit ?? this.#next.get(key) ?? 0;
-    this.#next.set(key, step >= MAX_STEP ? MAX_STEP : step + 1);
+  /** The step the next point of the series gets: `explicit`, or the one after the last taken. */
+  peek(experimentId: string, name: string, explicit?: number): number {
+    return explicit ?? this.#next.get(`${experimentId}\u0000${name}`) ?? 0;
+  }
+
+  /** Records that the series used `step`; the next default step is the one after it. */
+  take(experimentId: string, name: string, step: number): number {
+    this.#next.set(`${experimentId}\u0000${name}`, step >= MAX_STEP ? MAX_STEP : step + 1);
     return step;
+  }
+
+  /** Peeks and takes in one call. */
+  next(experimentId: string, name: string, explicit?: number): number {
+    return this.take(experimentId, name, this.peek(experimentId, name, explicit));
   }
 }
 

@@ -314,6 +314,9 @@ export class ExperimentManager {
    * ```
    */
   async findByConfigHash(hash: string, options: { limit?: number } = {}): Promise<Experiment[]> {
+    if (typeof hash !== 'string' || hash === '') {
+      throw new ValidationError('hash', 'must be a non-empty string', { received: hash });
+    }
     const page = await this.list({ configHash: hash, limit: options.limit ?? 100 });
     return page.experiments;
   }
@@ -388,7 +391,7 @@ export class ExperimentManager {
    * ```
    */
   queue(id: string): Promise<Experiment> {
-    return this.#move(id, ['queued'], (_current, now) => ({ queuedAt: now }));
+    return this.#move(id, ['queued'], (_current, now) => ({ queuedAt: now }), undefined, 'created');
   }
 
   /**
@@ -529,11 +532,13 @@ export class ExperimentManager {
    * ```
    */
   retry(id: string): Promise<Experiment> {
-    return this.#move(id, ['queued'], (_current, now) => ({
-      queuedAt: now,
-      startedAt: null,
-      completedAt: null,
-    }));
+    return this.#move(
+      id,
+      ['queued'],
+      (_current, now) => ({ queuedAt: now, startedAt: null, completedAt: null }),
+      undefined,
+      'failed',
+    );
   }
 
   // ---------------------------------------------------------------- metrics, logs, results
@@ -558,9 +563,13 @@ export class ExperimentManager {
     checkMetricName(name);
     checkMetricValue(value, 'value');
     const { step, at } = checkMetricOptions(options);
-    const point = metricPoint(id, name, value, this.#steps.next(id, name, step), at ?? this.#now());
-    if (this.#options.durability === 'sync') return this.#backend.metrics.append([point]);
-    this.#metrics.add(point);
+    const point = metricPoint(id, name, value, this.#steps.peek(id, name, step), at ?? this.#now());
+    if (this.#options.durability === 'sync') {
+      this.#steps.take(id, name, point.step);
+      return this.#backend.metrics.append([point]);
+    }
+    this.#metrics.add(point); // throws when refused: then no step is taken
+    this.#steps.take(id, name, point.step);
     return RESOLVED;
   }
 
@@ -593,12 +602,12 @@ export class ExperimentManager {
     }
     const when = at ?? this.#now();
     const points = names.map((name) =>
-      metricPoint(id, name, values[name] as number, this.#steps.next(id, name, step), when),
+      metricPoint(id, name, values[name] as number, this.#steps.peek(id, name, step), when),
     );
     if (points.length === 0) return RESOLVED;
-    if (this.#options.durability === 'sync') return this.#backend.metrics.append(points);
-    this.#metrics.addMany(points);
-    return RESOLVED;
+    if (this.#options.durability !== 'sync') this.#metrics.addMany(points); // all or none
+    for (const point of points) this.#steps.take(id, point.name, point.step);
+    return this.#options.durability === 'sync' ? this.#backend.metrics.append(points) : RESOLVED;
   }
 
   /**
@@ -1015,10 +1024,15 @@ export class ExperimentManager {
     path: ExperimentStatus[],
     patch: (current: ExperimentRecord, now: Date) => ExperimentPatch,
     log?: { level: LogLevel; context: JsonObject },
+    onlyFrom?: ExperimentStatus,
   ): Promise<Experiment> {
     checkExperimentId(id);
     return this.#backend.transaction(async (tx) => {
       const current = await this.#require(tx, id);
+      if (onlyFrom !== undefined && current.status !== onlyFrom) {
+        // The table allows the move, but not by this method (queue is not retry, and back).
+        throw new InvalidTransitionError('experiment', id, current.status, path.at(-1) as string);
+      }
       this.#assertPath(current, path);
       return this.#apply(tx, current, path, patch, log);
     });
