@@ -15,6 +15,12 @@
  */
 import { describe } from 'vitest';
 import { experimentLinkCases } from './cases/experiment-links.js';
+import { experimentDefinitionCases } from './cases/experiments/definitions.js';
+import { experimentLifecycleCases } from './cases/experiments/lifecycle.js';
+import { experimentMetricCases } from './cases/experiments/metrics.js';
+import { experimentQueryCases } from './cases/experiments/queries.js';
+import { experimentRunCases } from './cases/experiments/run.js';
+import { experimentSchedulingCases } from './cases/experiments/scheduling.js';
 import { lifecycleCases } from './cases/lifecycle.js';
 import { recordCases } from './cases/records.js';
 import { transactionCases } from './cases/transactions.js';
@@ -23,8 +29,10 @@ import { type ConformanceTarget, freshBackend } from './harness.js';
 export type { ConformanceTarget } from './harness.js';
 
 /**
- * Registers the conformance cases as vitest tests in a `describe` block named after the target.
- * Each test gets a fresh backend from `target.create()`, migrated, and closes it afterwards.
+ * Registers the conformance cases as vitest tests in `describe` blocks named after the target:
+ * the storage cases (each test gets a fresh backend from `target.create()`, migrated, and closes
+ * it afterwards) and the `lab.experiments` cases (each opens labs over fresh backends the same
+ * way).
  *
  * @example
  * ```ts
@@ -41,5 +49,13 @@ export function describeConformance(target: ConformanceTarget): void {
     experimentLinkCases(backend);
     transactionCases(backend);
     lifecycleCases(target, backend);
+  });
+  describe(`quantlab conformance: ${target.name} (lab.experiments)`, () => {
+    experimentDefinitionCases(target);
+    experimentLifecycleCases(target);
+    experimentSchedulingCases(target);
+    experimentMetricCases(target);
+    experimentQueryCases(target);
+    experimentRunCases(target);
   });
 }
