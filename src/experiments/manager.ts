@@ -834,8 +834,9 @@ export class ExperimentManager {
    * it completed, or failed with the error (which is rethrown). Buffered writes are always
    * flushed before the final status is written. Returns the finished experiment.
    *
-   * @throws what `create` and `start` throw before `fn` runs; `fn`'s own error after marking
-   *   the experiment failed.
+   * @throws what `create` and `start` throw before `fn` runs (when `start` refuses, the new
+   *   experiment is cancelled, so the same definition can run once a slot frees up); `fn`'s own
+   *   error after marking the experiment failed.
    * @example
    * ```ts
    * const done = await lab.experiments.run(definition, async (run) => {
@@ -853,7 +854,20 @@ export class ExperimentManager {
       throw new ValidationError('fn', 'must be a function', { received: fn });
     }
     const created = await this.create(definition);
-    const started = await this.#startWith(created.id);
+    let started: Experiment;
+    try {
+      started = await this.#startWith(created.id);
+    } catch (error) {
+      // Refused (limits reached): cancel it, so it holds no name and rerunning works later.
+      await this.cancel(created.id, `run() could not start: ${errorMessage(error)}`).catch(
+        (failure: unknown) =>
+          this.#logger.error('quantlab could not cancel a run that did not start', {
+            experimentId: created.id,
+            error: failure,
+          }),
+      );
+      throw error;
+    }
     const seedValue = created.config.seed;
     const seed =
       typeof seedValue === 'number' || typeof seedValue === 'string'

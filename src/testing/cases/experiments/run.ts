@@ -254,7 +254,7 @@ export function experimentRunCases(target: ConformanceTarget): void {
       expect((await lab.experiments.get(ids[1] as string)).error).toBe('no data for BTC/USD');
     });
 
-    it('refuses to run beyond maxConcurrent before calling fn, leaving the new experiment created', async () => {
+    it('refuses to run beyond maxConcurrent before calling fn, cancelling the new experiment', async () => {
       const { lab } = await setup({ experiments: { maxConcurrent: 1 } });
       const blocker = await lab.experiments.create(definition());
       await lab.experiments.start(blocker.id);
@@ -270,18 +270,17 @@ export function experimentRunCases(target: ConformanceTarget): void {
         );
       expect(error).toBeInstanceOf(ConflictError);
       expect(called).toBe(false);
-      // create committed on its own; the refused start moved nothing (one transaction).
       const { experiments } = await lab.experiments.list({ name: 'blocked run' });
       expect(experiments).toHaveLength(1);
-      const orphan = experiments[0];
-      expect(orphan).toMatchObject({ status: 'created', queuedAt: null, startedAt: null });
-      expect((await lab.experiments.logs(orphan?.id as string)).map((l) => l.message)).toEqual([
-        'experiment created',
-      ]);
+      const refused = experiments[0];
+      expect(refused).toMatchObject({ status: 'cancelled', startedAt: null });
+      const logs = await lab.experiments.logs(refused?.id as string);
+      expect(logs.map((l) => l.message)).toEqual(['experiment created', 'created → cancelled']);
+      expect(logs[1]?.context.reason).toMatch(/^run\(\) could not start: .*maxConcurrent 1/);
       expect((await lab.experiments.get(blocker.id)).status).toBe('running');
-      // Once the slot is free the left-over experiment can be started by hand.
+      // Once the slot is free the same definition runs: the cancelled one holds no name.
       await lab.experiments.complete(blocker.id);
-      expect((await lab.experiments.start(orphan?.id as string)).status).toBe('running');
+      expect((await lab.experiments.run(blocked, () => {})).status).toBe('completed');
     });
 
     it('refuses a definition whose resources exceed the capacity, before creating anything', async () => {
