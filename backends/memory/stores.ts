@@ -20,7 +20,7 @@ import {
   checkLogs,
   checkMetrics,
 } from '../../src/storage/validate.js';
-import { compareDates, compareText } from './order.js';
+import { compareDates, compareText, firstInOrder } from './order.js';
 import { AppendTable, AppendView, KeyedTable, KeyedView } from './tables.js';
 
 /** Everything the memory backend holds. @internal */
@@ -135,32 +135,31 @@ export function memoryOperations(
               const limit = fitsWithin[key];
               return limit === undefined || r.resources[key] <= limit;
             });
-          const rows = [...view.experiments.values()].filter(
-            (r) =>
-              (status === undefined || status.includes(r.status)) &&
-              (query.name === undefined || r.name === query.name) &&
-              (query.type === undefined || r.type === query.type) &&
-              (query.strategy === undefined || r.strategy === query.strategy) &&
-              (query.configHash === undefined || r.configHash === query.configHash) &&
-              (query.parentId === undefined || r.parentId === query.parentId) &&
-              (query.gitCommit === undefined || r.gitCommit === query.gitCommit) &&
-              (query.tag === undefined || r.tags.includes(query.tag)) &&
-              (query.createdFrom === undefined || r.createdAt >= query.createdFrom) &&
-              (query.createdTo === undefined || r.createdAt < query.createdTo) &&
-              (completedBefore === undefined ||
-                (r.completedAt !== null && r.completedAt < completedBefore)) &&
-              (query.autoCleanup === undefined || r.autoCleanup === query.autoCleanup) &&
-              fits(r),
-          );
+          const matches = (r: ExperimentRecord) =>
+            (status === undefined || status.includes(r.status)) &&
+            (query.name === undefined || r.name === query.name) &&
+            (query.type === undefined || r.type === query.type) &&
+            (query.strategy === undefined || r.strategy === query.strategy) &&
+            (query.configHash === undefined || r.configHash === query.configHash) &&
+            (query.parentId === undefined || r.parentId === query.parentId) &&
+            (query.gitCommit === undefined || r.gitCommit === query.gitCommit) &&
+            (query.tag === undefined || r.tags.includes(query.tag)) &&
+            (query.createdFrom === undefined || r.createdAt >= query.createdFrom) &&
+            (query.createdTo === undefined || r.createdAt < query.createdTo) &&
+            (completedBefore === undefined ||
+              (r.completedAt !== null && r.completedAt < completedBefore)) &&
+            (query.autoCleanup === undefined || r.autoCleanup === query.autoCleanup) &&
+            fits(r);
+          const limit = query.limit ?? DEFAULT_LIMIT;
           if (query.order === 'queue') {
-            rows.sort(
-              (a, b) =>
-                b.priority - a.priority ||
-                compareDates(a.queuedAt ?? a.createdAt, b.queuedAt ?? b.createdAt) ||
-                compareDates(a.createdAt, b.createdAt) ||
-                compareText(a.id, b.id),
+            const queueOrder = (a: ExperimentRecord, b: ExperimentRecord) =>
+              b.priority - a.priority ||
+              compareDates(a.queuedAt ?? a.createdAt, b.queuedAt ?? b.createdAt) ||
+              compareDates(a.createdAt, b.createdAt) ||
+              compareText(a.id, b.id);
+            return copy(
+              firstInOrder(filtered(view.experiments.values(), matches), queueOrder, limit),
             );
-            return copy(rows.slice(0, query.limit ?? DEFAULT_LIMIT));
           }
           // newest: created_at then id descending; oldest: both ascending.
           const sign = query.order === 'oldest' ? 1 : -1;
@@ -168,9 +167,10 @@ export function memoryOperations(
             a: { createdAt: Date; id: string },
             b: { createdAt: Date; id: string },
           ) => sign * (compareDates(a.createdAt, b.createdAt) || compareText(a.id, b.id));
-          rows.sort(compare);
-          const page = after ? rows.filter((r) => compare(r, after) > 0) : rows;
-          return copy(page.slice(0, query.limit ?? DEFAULT_LIMIT));
+          const wanted = after
+            ? (r: ExperimentRecord) => matches(r) && compare(r, after) > 0
+            : matches;
+          return copy(firstInOrder(filtered(view.experiments.values(), wanted), compare, limit));
         }),
       runningTotals: () =>
         run('experiments.runningTotals', () => {
@@ -315,4 +315,8 @@ export function memoryOperations(
         }),
     },
   };
+}
+
+function* filtered<T>(items: Iterable<T>, keep: (item: T) => boolean): Generator<T> {
+  for (const item of items) if (keep(item)) yield item;
 }

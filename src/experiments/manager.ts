@@ -140,6 +140,8 @@ export class ExperimentManager {
   readonly #logger: Logger;
   readonly #options: ResolvedExperimentOptions;
   readonly #limits: Limits;
+  /** No limit at all: scheduling needs no running totals. */
+  readonly #unlimited: boolean;
   readonly #metrics: WriteBehindBuffer<MetricRecord>;
   readonly #logs: WriteBehindBuffer<LogRecord>;
   readonly #steps = new StepCounter();
@@ -156,6 +158,9 @@ export class ExperimentManager {
       maxConcurrent: context.options.maxConcurrent,
       capacity: context.options.capacity,
     };
+    this.#unlimited =
+      this.#limits.maxConcurrent === Number.POSITIVE_INFINITY &&
+      Object.values(this.#limits.capacity).every((c) => c === Number.POSITIVE_INFINITY);
     const { buffer } = context.options;
     const common = {
       maxBatch: buffer.maxBatch,
@@ -998,7 +1003,9 @@ export class ExperimentManager {
   }
 
   async #nextQueued(ops: StorageOperations): Promise<ExperimentRecord | undefined> {
-    const free = freeCapacity(await ops.experiments.runningTotals(), this.#limits);
+    const free = this.#unlimited
+      ? {}
+      : freeCapacity(await ops.experiments.runningTotals(), this.#limits);
     if (free === undefined) return undefined;
     const [record] = await ops.experiments.list({
       status: ['queued'],
@@ -1021,7 +1028,9 @@ export class ExperimentManager {
     const path: ExperimentStatus[] =
       current.status === 'created' ? ['queued', 'running'] : ['running'];
     this.#assertPath(current, path);
-    const reason = shortfall(await tx.experiments.runningTotals(), current.resources, this.#limits);
+    const reason = this.#unlimited
+      ? undefined
+      : shortfall(await tx.experiments.runningTotals(), current.resources, this.#limits);
     if (reason !== undefined) {
       throw new ConflictError('experiment', current.id, `cannot start: ${reason}`);
     }

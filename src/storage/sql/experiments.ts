@@ -133,10 +133,16 @@ export function sqlExperimentStore(ctx: SqlContext): ExperimentStore {
             const at = t.encodeDate(query.after.createdAt);
             const afterId = query.after.id;
             const past = direction === 'asc' ? '>' : '<';
+            const pastOrAt = direction === 'asc' ? '>=' : '<=';
+            // The first conjunct alone is a range on the created_at index, so a deep page seeks
+            // instead of scanning (PostgreSQL does not derive it from the OR by itself).
             q = q.where((eb) =>
-              eb.or([
-                eb('created_at', past, at),
-                eb.and([eb('created_at', '=', at), eb('id', past, afterId)]),
+              eb.and([
+                eb('created_at', pastOrAt, at),
+                eb.or([
+                  eb('created_at', past, at),
+                  eb.and([eb('created_at', '=', at), eb('id', past, afterId)]),
+                ]),
               ]),
             );
           }
