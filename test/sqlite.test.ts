@@ -105,4 +105,51 @@ describe('sqlite backend', () => {
     );
     check.close();
   });
+
+  it('appends metric batches all or nothing through the bulk path, in and out of a transaction', async () => {
+    const database = new Database(':memory:');
+    const backend = sqlite({ database });
+    await backend.migrate();
+    // A trigger that refuses one value stands in for a failure in the middle of a batch.
+    database.exec(`create trigger refuse_13 before insert on quantlab_metrics when new.value = 13
+      begin select raise(abort, 'unlucky'); end`);
+    const at = new Date('2026-03-01T00:00:00Z');
+    const points = (values: number[]) =>
+      values.map((value, step) => ({ experimentId: 'e', name: 'pnl', step, value, at }));
+    await expect(backend.metrics.append(points([1, 2, 13, 4]))).rejects.toBeInstanceOf(
+      BackendError,
+    );
+    expect(await backend.metrics.list('e')).toEqual([]);
+    await expect(
+      backend.transaction(async (tx) => {
+        await tx.metrics.append(points([1, 2]));
+        await tx.metrics.append(points([5, 13]));
+      }),
+    ).rejects.toBeInstanceOf(BackendError);
+    expect(await backend.metrics.list('e')).toEqual([]);
+    await backend.transaction(async (tx) => {
+      await tx.metrics.append(points([1, 2]));
+      // A failed batch inside a transaction undoes only itself (its savepoint).
+      await expect(tx.metrics.append(points([7, 13]))).rejects.toBeInstanceOf(BackendError);
+    });
+    expect((await backend.metrics.list('e')).map((p) => p.value)).toEqual([1, 2]);
+    await backend.metrics.append(points([3, 4, 5]));
+    expect(await backend.metrics.list('e')).toHaveLength(5);
+    await backend.close();
+    database.close();
+  });
+
+  it('keeps working past its prepared statement cache', async () => {
+    const backend = sqlite({ filename: ':memory:' });
+    await backend.migrate();
+    // Each distinct list filter is a distinct SQL text: 300 of them overflow the 256-entry cache.
+    for (let i = 0; i < 300; i++) {
+      const status = Array.from({ length: (i % 150) + 1 }, (_, k) => `s${k}`);
+      await backend.experiments.list(i < 150 ? { status } : { status, tag: 'x' });
+    }
+    const record = experiment();
+    await backend.experiments.insert(record);
+    expect((await backend.experiments.list({ status: ['created', 'x'] }))[0]?.id).toBe(record.id);
+    await backend.close();
+  });
 });

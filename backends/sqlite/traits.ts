@@ -1,5 +1,8 @@
 import type { DialectTraits } from '../../src/storage/sql/traits.js';
 import { decodeDateValue, decodeJsonText } from '../../src/storage/sql/traits.js';
+import { sqliteBulkInsertQuery } from './connection.js';
+
+const METRIC_COLUMNS = ['experiment_id', 'name', 'step', 'value', 'at'] as const;
 
 const UNIQUE_CODES = new Set(['SQLITE_CONSTRAINT_PRIMARYKEY', 'SQLITE_CONSTRAINT_UNIQUE']);
 
@@ -43,4 +46,9 @@ export const sqliteTraits: DialectTraits = {
   lockMigrations: async () => {},
   // Write transactions already run one at a time (see lockMigrations): nothing to add.
   lockTransaction: async () => {},
+  // One cached single-row INSERT per row in a savepoint: about twice the rate of multi-row
+  // INSERTs, which Kysely builds and SQLite parses anew for every batch.
+  appendMetricRows: async (db, rows) => {
+    await db.executeQuery(sqliteBulkInsertQuery('quantlab_metrics', METRIC_COLUMNS, rows));
+  },
 };
