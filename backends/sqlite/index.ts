@@ -91,7 +91,7 @@ export function sqlite(connection: SqliteConnection, options: SqliteOptions = {}
     capabilities: {
       multiProcess: !database.memory,
       persistent: !database.memory,
-      bulkInsert: 'multi-row',
+      bulkInsert: 'prepared',
     },
     // Kysely's destroy() closes the better-sqlite3 handle: only for a database quantlab opened.
     release: () => (owned ? db.destroy() : Promise.resolve()),

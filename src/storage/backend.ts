@@ -156,8 +156,12 @@ export interface BackendCapabilities {
   readonly multiProcess: boolean;
   /** Data survives `close()` and a process restart. */
   readonly persistent: boolean;
-  /** How bulk appends reach the store. */
-  readonly bulkInsert: 'memory' | 'multi-row' | 'copy' | 'appender';
+  /**
+   * How bulk appends reach the store: `multi-row` INSERT statements, one `prepared` single-row
+   * INSERT run per row in one transaction (SQLite), PostgreSQL `copy`, DuckDB's `appender`, or
+   * plain `memory`.
+   */
+  readonly bulkInsert: 'memory' | 'multi-row' | 'prepared' | 'copy' | 'appender';
 }
 
 /** What {@link StorageBackend.migrate} did. */

@@ -10,7 +10,7 @@ export function lifecycleCases(target: ConformanceTarget, backend: () => Storage
     it('describes itself', () => {
       expect(backend().info.kind).toMatch(/\S/);
       expect(typeof backend().info.description).toBe('string');
-      expect(['memory', 'multi-row', 'copy', 'appender']).toContain(
+      expect(['memory', 'multi-row', 'prepared', 'copy', 'appender']).toContain(
         backend().capabilities.bulkInsert,
       );
     });
