@@ -24,6 +24,12 @@ export interface LabOptions {
   onError?: LabErrorListener;
   /** Options of `lab.experiments`: scheduling limits, naming, cleanup, durability. */
   experiments?: ExperimentOptions;
+  /**
+   * Run housekeeping (`lab.experiments.sweep()`) every `intervalMs` on an `unref()`ed timer,
+   * stopped by `close()`. Off by default: quantlab starts no timer unless asked. Failures are
+   * reported to `onError` (source `maintenance`) and the logger.
+   */
+  maintenance?: { intervalMs: number };
 }
 
 /**
@@ -38,7 +44,10 @@ export interface LabOptions {
  */
 export type LabErrorListener = (error: unknown, context: BackgroundWriteContext) => void;
 
-/** What a {@link LabErrorListener} is told about a failed background write. */
+/**
+ * What a {@link LabErrorListener} is told about a failed background write (or a failed
+ * maintenance run: source `maintenance`, attempt 1, items 0).
+ */
 export interface BackgroundWriteContext {
   /** Which buffer failed, such as `experiments.metrics`. */
   source: string;
@@ -73,6 +82,15 @@ const optionsSchema = z.strictObject({
     .custom<LabErrorListener>((v) => typeof v === 'function', 'must be a function')
     .optional(),
   experiments: z.unknown().optional(),
+  maintenance: z
+    .strictObject({
+      intervalMs: z
+        .number()
+        .int('must be an integer')
+        .min(1000, 'must be at least 1000')
+        .max(2_147_483_647, 'must be at most 2147483647'),
+    })
+    .optional(),
 });
 
 /** A running lab: the facades over one storage backend. Close it (or `await using` it) when done. */
@@ -168,9 +186,17 @@ export async function createLab(backend: StorageBackend, options: LabOptions = {
     reportError,
     options: experimentOptions,
   });
+  const stopMaintenance = startMaintenance(options.maintenance?.intervalMs, async () => {
+    try {
+      await experiments.sweep();
+    } catch (error) {
+      reportError(error, { source: 'maintenance', attempt: 1, final: false, items: 0 });
+    }
+  });
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
+      await stopMaintenance();
       const flushed = await Promise.allSettled([experiments.close()]);
       await backend.close();
       const failed = flushed.find((r) => r.status === 'rejected');
@@ -195,5 +221,34 @@ function labClock(clock: (() => Date) | undefined): () => Date {
       throw new ValidationError('options.clock', 'must return a valid Date', { received: value });
     }
     return new Date(value.getTime());
+  };
+}
+
+/**
+ * Runs `task` every `intervalMs` (never two at once) until the returned stop function is called;
+ * stop waits for a task in progress. No timer without an interval.
+ */
+function startMaintenance(
+  intervalMs: number | undefined,
+  task: () => Promise<void>,
+): () => Promise<void> {
+  if (intervalMs === undefined) return async () => {};
+  let stopped = false;
+  let running: Promise<void> | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const schedule = () => {
+    timer = setTimeout(() => {
+      running = task().finally(() => {
+        running = undefined;
+        if (!stopped) schedule();
+      });
+    }, intervalMs);
+    timer.unref?.();
+  };
+  schedule();
+  return async () => {
+    stopped = true;
+    if (timer !== undefined) clearTimeout(timer);
+    await running;
   };
 }

@@ -58,6 +58,12 @@ describe('createLab', () => {
     ['a logger without methods', memory(), { logger: {} }, 'options.logger'],
     ['a non-boolean migrate', memory(), { migrate: 'yes' }, 'options.migrate'],
     ['an unknown option', memory(), { clok: () => new Date() }, 'options'],
+    [
+      'a maintenance interval below 1 s',
+      memory(),
+      { maintenance: { intervalMs: 10 } },
+      'options.maintenance.intervalMs',
+    ],
     ['an onError that is not a function', memory(), { onError: true }, 'options.onError'],
     [
       'a bad experiments option',
@@ -134,5 +140,50 @@ describe('createLab', () => {
       expect.objectContaining({ final: true, error: failure }),
     );
     await expect(backend.experiments.list()).rejects.toBeInstanceOf(ClosedError);
+  });
+
+  it('runs housekeeping on the maintenance interval only when asked, and stops it on close', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      let now = Date.UTC(2026, 2, 1);
+      const clock = () => new Date(now);
+      const quiet = await createLab(memory(), { clock });
+      expect(vi.getTimerCount()).toBe(0);
+      await quiet.close();
+
+      const onError = vi.fn();
+      const lab = await createLab(memory(), {
+        clock,
+        onError,
+        maintenance: { intervalMs: 60_000 },
+        experiments: { provenance: { capture: false } },
+      });
+      const run = await lab.experiments.create(
+        {
+          name: 'stuck',
+          type: 'backtest',
+          strategy: 's',
+          symbols: ['A'],
+          timeframe: '1d',
+          dateRange: { from: '2025-01-01', to: '2025-02-01' },
+          maxRuntimeHours: 1,
+        },
+        { queue: true },
+      );
+      await lab.experiments.start(run.id);
+      now += 2 * 3_600_000;
+      await vi.advanceTimersByTimeAsync(59_999);
+      expect((await lab.experiments.get(run.id)).status).toBe('running');
+      await vi.advanceTimersByTimeAsync(1);
+      await vi.waitFor(async () =>
+        expect((await lab.experiments.get(run.id)).status).toBe('failed'),
+      );
+      expect(vi.getTimerCount()).toBe(1);
+      await lab.close();
+      expect(vi.getTimerCount()).toBe(0);
+      expect(onError).not.toHaveBeenCalled();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
