@@ -1,4 +1,5 @@
-import { afterEach } from 'vitest';
+import { afterEach, expect } from 'vitest';
+import { ValidationError } from '../errors.js';
 import { createLab, type Lab, type LabOptions } from '../lab.js';
 import type { StorageBackend } from '../storage/backend.js';
 import type { ConformanceTarget } from './harness.js';
@@ -76,3 +77,28 @@ export function definition(
     ...overrides,
   } as Parameters<Lab['experiments']['create']>[0];
 }
+
+/** The error `promise` rejects with; throws (failing the test) when it fulfils. @internal */
+export async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    (value) => {
+      throw new Error(`expected a rejection, got ${JSON.stringify(value)}`);
+    },
+    (error: unknown) => error,
+  );
+}
+
+/** Expects `promise` to reject with a ValidationError naming `field`; returns the error. @internal */
+export async function expectInvalid(
+  promise: Promise<unknown>,
+  field: string,
+): Promise<ValidationError> {
+  const error = await rejection(promise);
+  expect(error).toBeInstanceOf(ValidationError);
+  expect((error as ValidationError).field).toBe(field);
+  return error as ValidationError;
+}
+
+/** The ids of experiments, in order. @internal */
+export const idsOf = (experiments: readonly { id: string }[]): string[] =>
+  experiments.map((e) => e.id);

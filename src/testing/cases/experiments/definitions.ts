@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ConflictError, NotFoundError, ValidationError } from '../../../errors.js';
+import { ConflictError, NotFoundError } from '../../../errors.js';
 import type { Experiment } from '../../../experiments/types.js';
 import { UNICODE_SAMPLES } from '../../fixtures.js';
 import type { ConformanceTarget } from '../../harness.js';
-import { definition, freshLabs, manualClock } from '../../labs.js';
+import { definition, expectInvalid, freshLabs, idsOf, manualClock, rejection } from '../../labs.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -11,23 +11,7 @@ const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f
 const SHA256 = /^[0-9a-f]{64}$/;
 const GIT_COMMIT = /^[0-9a-f]{40}$/;
 
-/** The rejection of `promise`, or a marker error when it fulfilled. */
-async function caught(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    (value) => new Error(`expected a rejection, got ${JSON.stringify(value)}`),
-    (error: unknown) => error,
-  );
-}
-
-/** Expects `promise` to reject with a ValidationError naming `field`. */
-async function expectInvalid(promise: Promise<unknown>, field: string): Promise<ValidationError> {
-  const error = await caught(promise);
-  expect(error).toBeInstanceOf(ValidationError);
-  expect((error as ValidationError).field).toBe(field);
-  return error as ValidationError;
-}
-
-const ids = (experiments: readonly Experiment[]) => experiments.map((e) => e.id);
+const ids = idsOf;
 
 /**
  * `lab.experiments` definitions: create with defaults, validation, caller ids, lineage, config
@@ -128,7 +112,7 @@ export function experimentDefinitionCases(target: ConformanceTarget): void {
 
     it('throws NotFoundError for an unknown id', async () => {
       const lab = await openLab();
-      const error = await caught(lab.experiments.get('no-such-experiment'));
+      const error = await rejection(lab.experiments.get('no-such-experiment'));
       expect(error).toBeInstanceOf(NotFoundError);
       expect((error as NotFoundError).id).toBe('no-such-experiment');
     });
@@ -165,7 +149,7 @@ export function experimentDefinitionCases(target: ConformanceTarget): void {
       const lab = await openLab();
       const first = await lab.experiments.create(definition({ id: 'exp-chosen-by-caller' }));
       expect(first.id).toBe('exp-chosen-by-caller');
-      const error = await caught(
+      const error = await rejection(
         lab.experiments.create(definition({ id: 'exp-chosen-by-caller' })),
       );
       expect(error).toBeInstanceOf(ConflictError);
@@ -277,12 +261,12 @@ export function experimentDefinitionCases(target: ConformanceTarget): void {
     it('refuses a second live experiment of the same name with ConflictError', async () => {
       const lab = await openLab();
       const first = await lab.experiments.create(definition({ name: 'rsi 14 nightly' }));
-      const error = await caught(lab.experiments.create(definition({ name: 'rsi 14 nightly' })));
+      const error = await rejection(lab.experiments.create(definition({ name: 'rsi 14 nightly' })));
       expect(error).toBeInstanceOf(ConflictError);
       expect((error as ConflictError).id).toBe(first.id);
       // Names are trimmed before the check.
       expect(
-        await caught(lab.experiments.create(definition({ name: '  rsi 14 nightly ' }))),
+        await rejection(lab.experiments.create(definition({ name: '  rsi 14 nightly ' }))),
       ).toBeInstanceOf(ConflictError);
       expect(ids((await lab.experiments.list({ name: 'rsi 14 nightly' })).experiments)).toEqual([
         first.id,
@@ -304,7 +288,7 @@ export function experimentDefinitionCases(target: ConformanceTarget): void {
       await lab.experiments.start(first.id);
       await lab.experiments.complete(first.id);
       expect(
-        await caught(lab.experiments.create(definition({ name: 'archive me' }))),
+        await rejection(lab.experiments.create(definition({ name: 'archive me' }))),
       ).toBeInstanceOf(ConflictError);
       await lab.experiments.archive(first.id);
       const second = await lab.experiments.create(definition({ name: 'archive me' }));
@@ -317,13 +301,13 @@ export function experimentDefinitionCases(target: ConformanceTarget): void {
       const lab = await openLab({ clock, experiments: { uniqueNameWindowDays: 7 } });
       await lab.experiments.create(definition({ name: 'weekly' }));
       clock.advance(6 * DAY_MS);
-      expect(await caught(lab.experiments.create(definition({ name: 'weekly' })))).toBeInstanceOf(
-        ConflictError,
-      );
+      expect(
+        await rejection(lab.experiments.create(definition({ name: 'weekly' }))),
+      ).toBeInstanceOf(ConflictError);
       clock.advance(DAY_MS);
-      expect(await caught(lab.experiments.create(definition({ name: 'weekly' })))).toBeInstanceOf(
-        ConflictError,
-      );
+      expect(
+        await rejection(lab.experiments.create(definition({ name: 'weekly' }))),
+      ).toBeInstanceOf(ConflictError);
       clock.advance(1);
       const again = await lab.experiments.create(definition({ name: 'weekly' }));
       expect(again.createdAt).toEqual(clock());

@@ -9,7 +9,7 @@ import {
 import type { Experiment } from '../../../experiments/types.js';
 import type { Lab } from '../../../lab.js';
 import type { ConformanceTarget } from '../../harness.js';
-import { definition, freshLabs, manualClock } from '../../labs.js';
+import { definition, freshLabs, manualClock, rejection } from '../../labs.js';
 
 /** The facade methods that move an experiment, and the status each one moves to. */
 const MOVES = {
@@ -94,13 +94,6 @@ async function outcome<T>(promise: Promise<T>): Promise<{ value: T } | { error: 
   }
 }
 
-/** The error a call throws; fails the test when it resolves. */
-async function thrown(promise: Promise<unknown>): Promise<unknown> {
-  const result = await outcome(promise);
-  if ('value' in result) throw new Error('expected the call to throw, but it resolved');
-  return result.error;
-}
-
 const messages = (logs: readonly { message: string }[]) => logs.map((l) => l.message);
 
 /** Lifecycle of `lab.experiments`: the state machine, timestamps, errors and logs. @internal */
@@ -183,7 +176,7 @@ export function experimentLifecycleCases(target: ConformanceTarget): void {
             const logCount = (await lab.experiments.logs(id)).length;
             for (const each of methods) {
               clock.advance(1000);
-              const error = await thrown(call[each](lab, id));
+              const error = await rejection(call[each](lab, id));
               expect(error, each).toBeInstanceOf(InvalidTransitionError);
               expect(error, each).toMatchObject({ entity: 'experiment', id, from, to });
               expect(await lab.experiments.get(id), each).toEqual(before);
@@ -202,7 +195,7 @@ export function experimentLifecycleCases(target: ConformanceTarget): void {
       const lab = await openLab({ clock: manualClock() });
       const id = await experimentIn(lab, 'failed');
       const before = await lab.experiments.get(id);
-      const error = await thrown(lab.experiments.queue(id));
+      const error = await rejection(lab.experiments.queue(id));
       expect(error).toBeInstanceOf(InvalidTransitionError);
       expect(await lab.experiments.get(id)).toEqual(before);
     });
@@ -212,7 +205,7 @@ export function experimentLifecycleCases(target: ConformanceTarget): void {
       const lab = await openLab({ clock: manualClock() });
       const id = await experimentIn(lab, 'created');
       const before = await lab.experiments.get(id);
-      const error = await thrown(lab.experiments.retry(id));
+      const error = await rejection(lab.experiments.retry(id));
       expect(error).toBeInstanceOf(InvalidTransitionError);
       expect(await lab.experiments.get(id)).toEqual(before);
     });
@@ -501,7 +494,7 @@ export function experimentLifecycleCases(target: ConformanceTarget): void {
         ['compare', () => lab.experiments.compare([known.id, missing])],
       ];
       for (const [name, run] of calls) {
-        const error = await thrown(run());
+        const error = await rejection(run());
         expect(error, name).toBeInstanceOf(NotFoundError);
         expect(error, name).toMatchObject({ entity: 'experiment', id: missing });
       }

@@ -1,32 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { NotFoundError, ValidationError } from '../../../errors.js';
 import type { ExperimentFilter } from '../../../experiments/filter.js';
-import type { Experiment } from '../../../experiments/types.js';
 import type { Lab } from '../../../lab.js';
 import type { ConformanceTarget } from '../../harness.js';
-import { definition, freshLabs, type ManualClock, manualClock } from '../../labs.js';
+import {
+  definition,
+  expectInvalid,
+  freshLabs,
+  idsOf,
+  type ManualClock,
+  manualClock,
+  rejection,
+} from '../../labs.js';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
 const DAY_MS = 24 * HOUR_MS;
 
-/** The rejection of `promise`, or a marker error when it fulfilled. */
-async function caught(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    (value) => new Error(`expected a rejection, got ${JSON.stringify(value)}`),
-    (error: unknown) => error,
-  );
-}
-
-/** Expects `promise` to reject with a ValidationError naming `field`. */
-async function expectInvalid(promise: Promise<unknown>, field: string): Promise<ValidationError> {
-  const error = await caught(promise);
-  expect(error).toBeInstanceOf(ValidationError);
-  expect((error as ValidationError).field).toBe(field);
-  return error as ValidationError;
-}
-
-const ids = (experiments: readonly Experiment[]) => experiments.map((e) => e.id);
+const ids = idsOf;
 
 /** The ids `list(filter)` returns (one page of up to 1000). */
 async function listed(lab: Lab, filter: ExperimentFilter = {}): Promise<string[]> {
@@ -293,7 +284,7 @@ export function experimentQueryCases(target: ConformanceTarget): void {
 
     it('refuses a status list with an unknown status', async () => {
       const lab = await openLab();
-      const error = await caught(
+      const error = await rejection(
         lab.experiments.list({ status: ['running', 'done'] } as unknown as ExperimentFilter),
       );
       expect(error).toBeInstanceOf(ValidationError);
@@ -352,7 +343,7 @@ export function experimentQueryCases(target: ConformanceTarget): void {
         'options.tolerance',
       );
       await expectInvalid(lab.experiments.findSimilar(id, { limit: 0 }), 'options.limit');
-      expect(await caught(lab.experiments.findSimilar('no-such-experiment'))).toBeInstanceOf(
+      expect(await rejection(lab.experiments.findSimilar('no-such-experiment'))).toBeInstanceOf(
         NotFoundError,
       );
     });
@@ -425,7 +416,7 @@ export function experimentQueryCases(target: ConformanceTarget): void {
     it('refuses to compare an unknown id, no ids or a repeated id', async () => {
       const lab = await openLab();
       const { id } = await lab.experiments.create(definition());
-      expect(await caught(lab.experiments.compare([id, 'no-such-experiment']))).toBeInstanceOf(
+      expect(await rejection(lab.experiments.compare([id, 'no-such-experiment']))).toBeInstanceOf(
         NotFoundError,
       );
       await expectInvalid(lab.experiments.compare([]), 'ids');
@@ -464,12 +455,12 @@ export function experimentQueryCases(target: ConformanceTarget): void {
       const lab = await openLab();
       const { id } = await lab.experiments.create(definition());
       expect(
-        await caught(lab.experiments.storeResults('no-such-experiment', { trades: 'sha-t' })),
+        await rejection(lab.experiments.storeResults('no-such-experiment', { trades: 'sha-t' })),
       ).toBeInstanceOf(NotFoundError);
       await expectInvalid(lab.experiments.storeResults('', { trades: 'sha-t' }), 'id');
       await expectInvalid(lab.experiments.storeResults(id, { trades: '' }), 'results.trades');
       await expectInvalid(lab.experiments.storeResults(id, { curves: [] }), 'results.curves');
-      expect(await caught(lab.experiments.artifacts('no-such-experiment'))).toBeInstanceOf(
+      expect(await rejection(lab.experiments.artifacts('no-such-experiment'))).toBeInstanceOf(
         NotFoundError,
       );
       expect((await lab.experiments.artifacts(id)).outputs).toEqual([]);

@@ -4,7 +4,7 @@ import type { Experiment } from '../../../experiments/types.js';
 import type { Lab } from '../../../lab.js';
 import type { ResourceDemand } from '../../../storage/records.js';
 import type { ConformanceTarget } from '../../harness.js';
-import { definition, freshLabs, manualClock } from '../../labs.js';
+import { definition, freshLabs, manualClock, rejection } from '../../labs.js';
 
 type Overrides = Record<string, unknown>;
 
@@ -17,16 +17,6 @@ async function queued(lab: Lab, overrides: Overrides = {}): Promise<Experiment> 
 async function runningIds(lab: Lab): Promise<string[]> {
   const { experiments } = await lab.experiments.list({ status: 'running', limit: 1000 });
   return experiments.map((e) => e.id).sort();
-}
-
-/** The error a call throws; fails the test when it resolves. */
-async function thrown(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error('expected the call to throw, but it resolved');
-    },
-    (error: unknown) => error,
-  );
 }
 
 /** Splits settled results into values and reasons. */
@@ -69,7 +59,7 @@ export function experimentSchedulingCases(target: ConformanceTarget): void {
       const logCount = (await lab.experiments.logs(c.id)).length;
       clock.advance(1_000);
 
-      const error = await thrown(lab.experiments.start(c.id));
+      const error = await rejection(lab.experiments.start(c.id));
       expect(error).toBeInstanceOf(ConflictError);
       expect(error).toMatchObject({ entity: 'experiment', id: c.id });
       expect((error as ConflictError).message).toContain('maxConcurrent 2');
@@ -89,7 +79,7 @@ export function experimentSchedulingCases(target: ConformanceTarget): void {
       const lab = await openLab({ clock: manualClock(), experiments: { maxConcurrent: 1 } });
       await lab.experiments.start((await queued(lab)).id);
       const created = await lab.experiments.create(definition());
-      expect(await thrown(lab.experiments.start(created.id))).toBeInstanceOf(ConflictError);
+      expect(await rejection(lab.experiments.start(created.id))).toBeInstanceOf(ConflictError);
       expect(await lab.experiments.get(created.id)).toEqual(created);
       expect(await lab.experiments.logs(created.id)).toHaveLength(1);
     });
@@ -101,7 +91,7 @@ export function experimentSchedulingCases(target: ConformanceTarget): void {
         const a = await queued(lab);
         const b = await queued(lab);
         await lab.experiments.start(a.id);
-        expect(await thrown(lab.experiments.start(b.id))).toBeInstanceOf(ConflictError);
+        expect(await rejection(lab.experiments.start(b.id))).toBeInstanceOf(ConflictError);
         if (end === 'failed') await lab.experiments.fail(a.id, 'boom');
         else if (end === 'cancelled') await lab.experiments.cancel(a.id);
         else await lab.experiments.complete(a.id);
@@ -126,7 +116,7 @@ export function experimentSchedulingCases(target: ConformanceTarget): void {
         const free = await queued(lab, { resources: { [other]: 1_000_000 } });
         await lab.experiments.start(a.id);
         await lab.experiments.start(b.id);
-        const error = await thrown(lab.experiments.start(c.id));
+        const error = await rejection(lab.experiments.start(c.id));
         expect(error).toBeInstanceOf(ConflictError);
         expect((error as ConflictError).message).toContain(dimension);
         expect((await lab.experiments.get(c.id)).status).toBe('queued');
@@ -147,7 +137,7 @@ export function experimentSchedulingCases(target: ConformanceTarget): void {
       const c = await queued(lab, { resources: { memoryGb: 0.01 } });
       await lab.experiments.start(a.id);
       expect((await lab.experiments.start(b.id)).status).toBe('running');
-      expect(await thrown(lab.experiments.start(c.id))).toBeInstanceOf(ConflictError);
+      expect(await rejection(lab.experiments.start(c.id))).toBeInstanceOf(ConflictError);
       expect(await runningIds(lab)).toEqual([a.id, b.id].sort());
     });
 
@@ -160,7 +150,7 @@ export function experimentSchedulingCases(target: ConformanceTarget): void {
       const b = await queued(lab, { resources: { cpuCores: 2, memoryGb: 8 } });
       const c = await queued(lab, { resources: { cpuCores: 6, memoryGb: 4 } });
       await lab.experiments.start(a.id);
-      const error = await thrown(lab.experiments.start(b.id));
+      const error = await rejection(lab.experiments.start(b.id));
       expect(error).toBeInstanceOf(ConflictError);
       expect((error as ConflictError).message).toContain('memoryGb');
       expect((await lab.experiments.start(c.id)).status).toBe('running');
@@ -176,7 +166,7 @@ export function experimentSchedulingCases(target: ConformanceTarget): void {
       async (dimension, capacity, demand) => {
         const lab = await openLab({ clock: manualClock(), experiments: { resources: capacity } });
         for (const queue of [false, true]) {
-          const error = await thrown(
+          const error = await rejection(
             lab.experiments.create(definition({ resources: demand }), { queue }),
           );
           expect(error).toBeInstanceOf(ValidationError);
