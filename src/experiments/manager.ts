@@ -698,9 +698,13 @@ export class ExperimentManager {
    */
   async logs(id: string, options: { limit?: number } = {}): Promise<LogRecord[]> {
     checkExperimentId(id);
+    const limit = options?.limit;
+    if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 1)) {
+      throw new ValidationError('options.limit', 'must be a positive integer', { received: limit });
+    }
     await this.flush();
     await this.#require(this.#backend, id);
-    return this.#backend.logs.list(id, options.limit === undefined ? {} : { limit: options.limit });
+    return this.#backend.logs.list(id, limit === undefined ? {} : { limit });
   }
 
   /**

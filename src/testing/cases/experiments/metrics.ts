@@ -689,6 +689,9 @@ export function experimentMetricCases(target: ConformanceTarget): void {
         'experiment created',
         'warming up',
       ]);
+      for (const limit of [0, 1.5, -1]) {
+        await expect(m.logs(id, { limit })).rejects.toMatchObject({ field: 'options.limit' });
+      }
     });
 
     it('copies the log context: later changes by the caller do not reach the stored line', async () => {
