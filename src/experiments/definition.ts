@@ -202,19 +202,24 @@ export const experimentDefinitionSchema = z.strictObject({
  * An experiment definition as a caller writes it (dates may be ISO strings, defaults optional,
  * arrays may be readonly, so an `as const` object is accepted).
  */
-export type ExperimentDefinitionInput = ReadonlyArrays<z.input<typeof experimentDefinitionSchema>>;
+export type ExperimentDefinitionInput = AllowReadonlyArrays<
+  z.input<typeof experimentDefinitionSchema>
+>;
 
 /**
- * `T` with every array, at any depth, allowed to be readonly.
+ * `T` with every array, at any depth, allowed to be readonly (so `as const` data fits).
  *
- * @inline
+ * @example
+ * ```ts
+ * type Input = AllowReadonlyArrays<{ symbols: string[] }>; // { symbols: readonly string[] }
+ * ```
  */
-type ReadonlyArrays<T> = T extends readonly (infer U)[]
-  ? readonly ReadonlyArrays<U>[]
+export type AllowReadonlyArrays<T> = T extends readonly (infer U)[]
+  ? readonly AllowReadonlyArrays<U>[]
   : T extends Date
     ? T
     : T extends object
-      ? { [K in keyof T]: ReadonlyArrays<T[K]> }
+      ? { [K in keyof T]: AllowReadonlyArrays<T[K]> }
       : T;
 
 /** A validated experiment definition: defaults applied, dates as `Date`, JSON fields copied. */

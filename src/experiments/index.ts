@@ -12,6 +12,7 @@ export type {
 } from './compare.js';
 export { DEFAULT_LOWER_IS_BETTER } from './compare.js';
 export {
+  type AllowReadonlyArrays,
   EXPERIMENT_TYPES,
   type ExperimentDefinition,
   type ExperimentDefinitionInput,
@@ -21,6 +22,7 @@ export {
   type Timeframe,
 } from './definition.js';
 export type { ExperimentFilter } from './filter.js';
+export type { JsonInput, JsonObjectInput } from './json.js';
 export {
   canTransition,
   EXPERIMENT_STATUSES,
