@@ -27,6 +27,14 @@ const { summarize } = require('quantlab/stats');
 (async () => {
   const lab = await createLab(sqlite({ filename: ':memory:' }));
   if (lab.info.backend.kind !== 'sqlite') throw new Error('wrong backend');
+  const done = await lab.experiments.run(
+    { name: 'cjs', type: 'backtest', strategy: 's', symbols: ['A'], timeframe: '1d',
+      dateRange: { from: '2025-01-01', to: '2025-02-01' }, seed: 1 },
+    (run) => run.logMetric('returns', run.random.normal(0, 0.01)),
+  );
+  if (done.status !== 'completed') throw new Error('experiments.run (cjs)');
+  if (done.provenance.quantlabVersion !== require('quantlab/package.json').version)
+    throw new Error('provenance must find quantlab\'s own version in the CJS build: ' + done.provenance.quantlabVersion);
   await lab.close();
   const m = memory();
   await m.close();
@@ -46,6 +54,14 @@ import { describeConformance } from 'quantlab/testing';
 if (typeof describeConformance !== 'function') throw new Error('quantlab/testing');
 const lab = await createLab(duckdb({ path: ':memory:' }));
 if (lab.info.backend.kind !== 'duckdb') throw new Error('wrong backend');
+const done = await lab.experiments.run(
+  { name: 'esm', type: 'backtest', strategy: 's', symbols: ['A'], timeframe: '1d',
+    dateRange: { from: '2025-01-01', to: '2025-02-01' } },
+  (run) => run.logMetrics({ equity: 100, returns: 0.01 }),
+);
+const { metrics } = await lab.experiments.summary(done.id);
+if (done.status !== 'completed' || metrics.equity?.count !== 1) throw new Error('experiments.run (esm)');
+if (typeof done.provenance.quantlabVersion !== 'string') throw new Error('provenance must find quantlab\'s version in the ESM build');
 await lab.close();
 const backend = sqlite({ filename: ':memory:' });
 await backend.close();
