@@ -16,7 +16,7 @@ import type { StorageBackend } from '../src/storage/backend.js';
 import { migrations, runMigrations } from '../src/storage/migrations/index.js';
 import type { QuantlabSchema } from '../src/storage/sql/schema.js';
 import type { DialectTraits } from '../src/storage/sql/traits.js';
-import { experiment } from '../src/testing/fixtures.js';
+import { artifact, experiment } from '../src/testing/fixtures.js';
 import { MIGRATION_NAMES, SCHEMA_VERSION } from './support/schema.js';
 
 const url = inject('pgUrl');
@@ -100,12 +100,35 @@ describe.each(Object.keys(targets))(
           completed_at: null,
         } as never)
         .execute();
+      // An artifact written before 0005 added `storage` (DuckDB must alter the populated table).
+      const bytes = new Uint8Array([0, 1, 2, 255]);
+      const oldArtifact = { ...artifact(bytes), storage: 'backend' as const };
+      await db
+        .insertInto('quantlab_artifacts')
+        .values({
+          id: oldArtifact.id,
+          type: oldArtifact.type,
+          name: oldArtifact.name,
+          size: oldArtifact.size,
+          metadata: traits.encodeJson(oldArtifact.metadata),
+          bytes: traits.encodeBytes(oldArtifact.bytes),
+          created_at: traits.encodeDate(oldArtifact.createdAt),
+        } as never)
+        .execute();
 
       const upgraded = backend();
       const result = await upgraded.migrate();
       expect(result.applied).toEqual(MIGRATION_NAMES.slice(1));
       expect(result.version).toBe(SCHEMA_VERSION);
       expect(await upgraded.experiments.get(old.id)).toEqual(old);
+      // NULL in the storage column 0005 added reads as `backend`; the new tables work.
+      expect(await upgraded.artifacts.get(oldArtifact.id)).toEqual(oldArtifact);
+      await upgraded.artifacts.linkInputs(oldArtifact.id, ['sha-input']);
+      expect(await upgraded.artifacts.consumersOf(['sha-input'])).toEqual([
+        { artifactId: oldArtifact.id, inputId: 'sha-input' },
+      ]);
+      expect(await upgraded.artifacts.delete(oldArtifact.id)).toBe(true);
+      expect(await upgraded.artifacts.inputsOf([oldArtifact.id])).toEqual([]);
       // The new features work on the old row once it is written again.
       await upgraded.experiments.update(old.id, { tags: ['legacy', 'migrated'] });
       expect((await upgraded.experiments.list({ tag: 'migrated' })).map((r) => r.id)).toEqual([

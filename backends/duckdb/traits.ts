@@ -47,6 +47,9 @@ export const duckdbTraits: DialectTraits = {
   // node-api about 11 µs a parameter however many there are, so this only bounds how long one
   // bulk INSERT holds the connection: about a third of a second.
   maxParameters: 30_000,
+  // DuckDB has no partial indexes (CREATE INDEX ... WHERE is refused).
+  partialIndexes: false,
+  singleWriter: true,
   encodeDate: (value) => value,
   decodeDate: decodeDateValue,
   // Text, cast to JSON by the column; DuckDB returns JSON columns as text again.

@@ -3,6 +3,7 @@ import type { StorageOperations } from '../../src/storage/backend.js';
 import type { OperationGuard } from '../../src/storage/guard.js';
 import type {
   ArtifactHead,
+  ArtifactInputLink,
   ArtifactLink,
   ArtifactRecord,
   ExperimentRecord,
@@ -13,15 +14,20 @@ import type {
 } from '../../src/storage/records.js';
 import {
   checkArtifact,
+  checkArtifactInputs,
   checkArtifactLinks,
   checkExperiment,
   checkExperimentPatch,
   checkExperimentQuery,
+  checkIds,
   checkLogs,
   checkMetrics,
+  checkText,
 } from '../../src/storage/validate.js';
+import { ModelData, ModelView, memoryModelStore } from './models.js';
 import { compareDates, compareText, firstInOrder } from './order.js';
 import { AppendTable, AppendView, KeyedTable, KeyedView } from './tables.js';
+import { copy, DEFAULT_LIMIT, json, keyOf } from './values.js';
 
 /** Everything the memory backend holds. @internal */
 export class MemoryData {
@@ -31,6 +37,9 @@ export class MemoryData {
   readonly artifacts = new KeyedTable<ArtifactRecord>();
   /** Artifact links keyed by experiment, role, kind and artifact id joined with NUL (never in valid text). */
   readonly links = new KeyedTable<StoredLink>();
+  /** What each artifact was made from, keyed by artifact id and input id joined with NUL. */
+  readonly artifactInputs = new KeyedTable<ArtifactInputLink>();
+  readonly models = new ModelData();
 }
 
 interface StoredLink extends ArtifactLink {
@@ -44,6 +53,8 @@ export class MemoryView {
   readonly logs: KeyedView<LogRecord>;
   readonly artifacts: KeyedView<ArtifactRecord>;
   readonly links: KeyedView<StoredLink>;
+  readonly artifactInputs: KeyedView<ArtifactInputLink>;
+  readonly models: ModelView;
 
   constructor(data: MemoryData, transactional: boolean) {
     this.experiments = new KeyedView(data.experiments, transactional);
@@ -51,6 +62,8 @@ export class MemoryView {
     this.logs = new KeyedView(data.logs, transactional);
     this.artifacts = new KeyedView(data.artifacts, transactional);
     this.links = new KeyedView(data.links, transactional);
+    this.artifactInputs = new KeyedView(data.artifactInputs, transactional);
+    this.models = new ModelView(data.models, transactional);
   }
 
   commit(): void {
@@ -59,22 +72,20 @@ export class MemoryView {
     this.logs.commit();
     this.artifacts.commit();
     this.links.commit();
+    this.artifactInputs.commit();
+    this.models.commit();
   }
 }
 
 /** Runs a write: outside a transaction it queues behind the backend's write lock. */
 export type WriteScheduler = <T>(fn: () => T) => Promise<T>;
 
-const DEFAULT_LIMIT = 100;
 const RESOURCE_KEYS = [
   'cpuCores',
   'memoryGb',
   'gpuUnits',
   'diskGb',
 ] as const satisfies ReadonlyArray<keyof ResourceDemand>;
-const copy = <T>(value: T): T => structuredClone(value);
-/** JSON columns are stored as JSON text would return them (undefined properties dropped). */
-const json = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 function storedExperiment(record: ExperimentRecord): ExperimentRecord {
   return {
@@ -189,7 +200,7 @@ export function memoryOperations(
         runWrite('experiments.linkArtifacts', () => {
           checkArtifactLinks(experimentId, links);
           for (const link of links) {
-            const key = [experimentId, link.role, link.kind, link.artifactId].join('\u0000');
+            const key = keyOf(experimentId, link.role, link.kind, link.artifactId);
             if (!view.links.has(key)) view.links.set(key, { experimentId, ...copy(link) });
           }
         }),
@@ -309,12 +320,66 @@ export function memoryOperations(
       head: (id) =>
         run('artifacts.head', () => {
           const found = view.artifacts.get(id);
-          if (!found) return undefined;
-          const { bytes: _bytes, ...head } = found;
-          return copy(head) satisfies ArtifactHead;
+          return found && headOf(found);
+        }),
+      heads: (ids) =>
+        run('artifacts.heads', () => {
+          checkIds(ids);
+          const heads: ArtifactHead[] = [];
+          for (const id of new Set(ids)) {
+            const found = view.artifacts.get(id);
+            if (found) heads.push(headOf(found));
+          }
+          return heads;
+        }),
+      linkInputs: (artifactId, inputIds) =>
+        runWrite('artifacts.linkInputs', () => {
+          checkArtifactInputs(artifactId, inputIds);
+          for (const inputId of inputIds) {
+            const key = keyOf(artifactId, inputId);
+            if (!view.artifactInputs.has(key))
+              view.artifactInputs.set(key, { artifactId, inputId });
+          }
+        }),
+      inputsOf: (artifactIds) =>
+        run('artifacts.inputsOf', () => {
+          checkIds(artifactIds, 'artifactIds');
+          const wanted = new Set(artifactIds);
+          return sortedInputLinks(view.artifactInputs.values(), (l) => wanted.has(l.artifactId));
+        }),
+      consumersOf: (artifactIds) =>
+        run('artifacts.consumersOf', () => {
+          checkIds(artifactIds, 'artifactIds');
+          const wanted = new Set(artifactIds);
+          return sortedInputLinks(view.artifactInputs.values(), (l) => wanted.has(l.inputId));
+        }),
+      delete: (id) =>
+        runWrite('artifacts.delete', () => {
+          checkText(id, 'id');
+          // Its own input links go with it; links naming it as an input stay, as in SQL.
+          const own = [...view.artifactInputs.values()].filter((l) => l.artifactId === id);
+          for (const link of own) view.artifactInputs.delete(keyOf(link.artifactId, link.inputId));
+          return view.artifacts.delete(id);
         }),
     },
+
+    models: memoryModelStore(view.models, run, runWrite),
   };
+}
+
+/** A copy of the artifact's metadata, without its bytes. */
+function headOf({ bytes: _bytes, ...head }: ArtifactRecord): ArtifactHead {
+  return copy(head);
+}
+
+/** The input links that `keep` accepts, ordered by artifact id, then input id. */
+function sortedInputLinks(
+  links: Iterable<ArtifactInputLink>,
+  keep: (link: ArtifactInputLink) => boolean,
+): ArtifactInputLink[] {
+  return [...filtered(links, keep)]
+    .sort((a, b) => compareText(a.artifactId, b.artifactId) || compareText(a.inputId, b.inputId))
+    .map(({ artifactId, inputId }) => ({ artifactId, inputId }));
 }
 
 function* filtered<T>(items: Iterable<T>, keep: (item: T) => boolean): Generator<T> {

@@ -11,33 +11,56 @@ export class KeyedTable<V> {
 
 export class KeyedView<V> {
   readonly #table: KeyedTable<V>;
+  /** Rows the transaction wrote, and keys it deleted (absent from `#overlay`). */
   readonly #overlay: Map<string, V> | undefined;
+  readonly #deleted: Set<string> | undefined;
 
   constructor(table: KeyedTable<V>, transactional: boolean) {
     this.#table = table;
     this.#overlay = transactional ? new Map() : undefined;
+    this.#deleted = transactional ? new Set() : undefined;
   }
 
   get(key: string): V | undefined {
-    return this.#overlay?.get(key) ?? this.#table.rows.get(key);
+    const written = this.#overlay?.get(key);
+    if (written !== undefined || this.#deleted?.has(key)) return written;
+    return this.#table.rows.get(key);
   }
 
   has(key: string): boolean {
-    return this.#overlay?.has(key) === true || this.#table.rows.has(key);
+    if (this.#overlay?.has(key)) return true;
+    return this.#deleted?.has(key) !== true && this.#table.rows.has(key);
   }
 
   set(key: string, value: V): void {
+    this.#deleted?.delete(key);
     (this.#overlay ?? this.#table.rows).set(key, value);
+  }
+
+  /** Removes the row; returns whether it was there. */
+  delete(key: string): boolean {
+    const existed = this.has(key);
+    if (this.#overlay && this.#deleted) {
+      this.#overlay.delete(key);
+      if (this.#table.rows.has(key)) this.#deleted.add(key);
+    } else {
+      this.#table.rows.delete(key);
+    }
+    return existed;
   }
 
   *values(): IterableIterator<V> {
     const overlay = this.#overlay;
-    for (const [key, value] of this.#table.rows) if (!overlay?.has(key)) yield value;
+    const deleted = this.#deleted;
+    for (const [key, value] of this.#table.rows) {
+      if (!overlay?.has(key) && !deleted?.has(key)) yield value;
+    }
     if (overlay) yield* overlay.values();
   }
 
   commit(): void {
-    if (!this.#overlay) return;
+    if (!this.#overlay || !this.#deleted) return;
+    for (const key of this.#deleted) this.#table.rows.delete(key);
     for (const [key, value] of this.#overlay) this.#table.rows.set(key, value);
   }
 }

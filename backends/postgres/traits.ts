@@ -39,6 +39,8 @@ export function postgresTraits(schema: string | undefined): DialectTraits {
       boolean: 'boolean',
     },
     maxParameters: 65_535,
+    // PostgreSQL has partial indexes.
+    partialIndexes: true,
     encodeDate: (value) => value,
     decodeDate: decodeDateValue,
     // Always text: pg would turn a JS array into a PostgreSQL array literal.

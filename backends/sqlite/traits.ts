@@ -26,6 +26,8 @@ export const sqliteTraits: DialectTraits = {
   },
   // SQLITE_MAX_VARIABLE_NUMBER is 32766 since SQLite 3.32.
   maxParameters: 32_766,
+  // SQLite has partial indexes.
+  partialIndexes: true,
   encodeDate: (value) => value.getTime(),
   decodeDate: decodeDateValue,
   encodeJson: (value) => JSON.stringify(value),

@@ -1,5 +1,6 @@
 import type {
   ArtifactHead,
+  ArtifactInputLink,
   ArtifactLink,
   ArtifactRecord,
   ExperimentPatch,
@@ -9,6 +10,12 @@ import type {
   MetricAggregate,
   MetricQuery,
   MetricRecord,
+  ModelAliasRecord,
+  ModelEventRecord,
+  ModelStage,
+  ModelVersionPatch,
+  ModelVersionQuery,
+  ModelVersionRecord,
   RunningTotals,
 } from './records.js';
 
@@ -77,6 +84,7 @@ export interface StorageOperations {
   readonly metrics: MetricStore;
   readonly logs: LogStore;
   readonly artifacts: ArtifactStore;
+  readonly models: ModelStore;
 }
 
 /** Persistence of experiments. */
@@ -140,6 +148,54 @@ export interface ArtifactStore {
   get(id: string): Promise<ArtifactRecord | undefined>;
   /** The artifact's metadata without its bytes, or `undefined`. */
   head(id: string): Promise<ArtifactHead | undefined>;
+  /** Metadata of every artifact of `ids` that exists, in no particular order. */
+  heads(ids: readonly string[]): Promise<ArtifactHead[]>;
+  /** Records what an artifact was made from; a link that exists is kept once. */
+  linkInputs(artifactId: string, inputIds: readonly string[]): Promise<void>;
+  /** The input links of these artifacts (what each was made from), ordered by artifact, input. */
+  inputsOf(artifactIds: readonly string[]): Promise<ArtifactInputLink[]>;
+  /** Links of the artifacts made from any of these (they list one as an input), ordered by artifact, input. */
+  consumersOf(artifactIds: readonly string[]): Promise<ArtifactInputLink[]>;
+  /** Deletes the artifact and its own input links; returns whether it existed. */
+  delete(id: string): Promise<boolean>;
+}
+
+/** Persistence of the model registry: versions, aliases and the audit trail. */
+export interface ModelStore {
+  /** Inserts a version; `ConflictError` when the name already has this version (or the id exists). */
+  insertVersion(record: ModelVersionRecord): Promise<void>;
+  /** One version of a model, or `undefined`. */
+  getVersion(name: string, version: string): Promise<ModelVersionRecord | undefined>;
+  /** The highest version (by major, minor, patch) of a model, whatever its stage; or `undefined`. */
+  latestVersion(name: string): Promise<ModelVersionRecord | undefined>;
+  /** Versions of a model in a stage, highest version first. */
+  versionsInStage(name: string, stage: ModelStage): Promise<ModelVersionRecord[]>;
+  /** Versions matching the filter, newest first (created_at, then id, descending). */
+  listVersions(query?: ModelVersionQuery): Promise<ModelVersionRecord[]>;
+  /** Versions whose artifact is one of these, newest first. */
+  versionsByArtifacts(artifactIds: readonly string[]): Promise<ModelVersionRecord[]>;
+  /**
+   * Applies `patch` and returns the updated version; `undefined` when it does not exist or (with
+   * `expectStage`) its stage is not one of those: a compare-and-set for the stage machine.
+   */
+  updateVersion(
+    name: string,
+    version: string,
+    patch: ModelVersionPatch,
+    options?: { expectStage?: readonly ModelStage[] },
+  ): Promise<ModelVersionRecord | undefined>;
+  /** Points the alias at a version (creating or moving it). */
+  setAlias(record: ModelAliasRecord): Promise<void>;
+  /** Removes an alias; returns whether it existed. */
+  deleteAlias(name: string, alias: string): Promise<boolean>;
+  /** An alias of a model, or `undefined`. */
+  getAlias(name: string, alias: string): Promise<ModelAliasRecord | undefined>;
+  /** The aliases of a model, ordered by alias. */
+  listAliases(name: string): Promise<ModelAliasRecord[]>;
+  /** Appends events to the audit trail (all or none); `ConflictError` on a duplicate id. */
+  appendEvents(records: readonly ModelEventRecord[]): Promise<void>;
+  /** The audit trail of a model, oldest first (at, then id). */
+  listEvents(name: string, options?: { limit?: number }): Promise<ModelEventRecord[]>;
 }
 
 /** Identity of a backend. */

@@ -172,6 +172,110 @@ export interface ArtifactHead {
   size: number;
   metadata: JsonObject;
   createdAt: Date;
+  /**
+   * Where the bytes are: `backend` (in the store's bytes column) or `directory` (a file the
+   * artifacts facade wrote under its directory; the stored bytes are then empty).
+   */
+  storage: 'backend' | 'directory';
+}
+
+/** An artifact that `artifactId` was made from (its input `inputId`). */
+export interface ArtifactInputLink {
+  artifactId: string;
+  inputId: string;
+}
+
+/** Lifecycle stage of a model version: development, staging, production, archived. */
+export type ModelStage = 'development' | 'staging' | 'production' | 'archived';
+
+/** One registered version of a model, as stored. */
+export interface ModelVersionRecord {
+  /** Unique id (UUIDv7). */
+  id: string;
+  /** The model's name; versions are unique per name. */
+  name: string;
+  /** `major.minor.patch`, as given or assigned. */
+  version: string;
+  /** The version's numbers, for ordering (the store sorts by them, never by the text). */
+  major: number;
+  minor: number;
+  patch: number;
+  stage: ModelStage;
+  /** sha256 id of the model's artifact. */
+  artifactId: string;
+  /** xgboost, lightgbm, onnx, random_forest, lstm, linear, custom, ... */
+  modelType: string;
+  features: string[];
+  target: string | null;
+  hyperparameters: JsonObject;
+  preprocessing: JsonObject;
+  featureImportance: JsonObject;
+  metrics: JsonObject;
+  validationMetrics: JsonObject;
+  testMetrics: JsonObject;
+  /** `{ from, to, samples }` of the training data (ISO strings), or null. */
+  trainingData: JsonObject | null;
+  trainingDurationSeconds: number | null;
+  /** The experiment that produced the version, if any. */
+  experimentId: string | null;
+  tags: string[];
+  description: string | null;
+  trainedBy: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** Fields of a model version that may change after it is registered. */
+export type ModelVersionPatch = Partial<Pick<ModelVersionRecord, 'stage' | 'updatedAt'>>;
+
+/** Filter for {@link ModelStore.listVersions}; newest first (created_at, then id, descending). */
+export interface ModelVersionQuery {
+  name?: string;
+  stage?: readonly ModelStage[];
+  /** Versions carrying this tag. */
+  tag?: string;
+  modelType?: string;
+  /** Continue after this row (keyset pagination; the last row of the previous page). */
+  after?: { createdAt: Date; id: string };
+  /** At most this many (default 100). */
+  limit?: number;
+}
+
+/** A named pointer (`champion`, `challenger`) at one version of a model. */
+export interface ModelAliasRecord {
+  name: string;
+  alias: string;
+  version: string;
+  updatedAt: Date;
+}
+
+/** What a {@link ModelEventRecord} records. */
+export type ModelEventKind =
+  | 'registered'
+  | 'stage_changed'
+  | 'alias_set'
+  | 'alias_deleted'
+  | 'rolled_back'
+  | 'archived';
+
+/** One entry of a model's append-only audit trail. */
+export interface ModelEventRecord {
+  /** Unique, time-ordered id (UUIDv7): the trail's order within one millisecond. */
+  id: string;
+  name: string;
+  /** The version the event is about (for an alias: the version it points at, or pointed at). */
+  version: string | null;
+  kind: ModelEventKind;
+  /** Before: a stage, or the version an alias pointed at. */
+  from: string | null;
+  /** After: a stage, or the version an alias points at. */
+  to: string | null;
+  /** For alias events, the alias. */
+  alias: string | null;
+  /** Who made the change (the caller's `actor`, or null). */
+  actor: string | null;
+  reason: string | null;
+  at: Date;
 }
 
 /** An artifact with its bytes. */

@@ -8,6 +8,11 @@ import type {
   JsonValue,
   LogRecord,
   MetricRecord,
+  ModelAliasRecord,
+  ModelEventRecord,
+  ModelVersionPatch,
+  ModelVersionQuery,
+  ModelVersionRecord,
 } from './records.js';
 
 /**
@@ -268,23 +273,8 @@ export function checkExperimentQuery(query: ExperimentQuery, field = 'query'): v
       received: q.order,
     });
   }
-  if (q.after !== undefined) {
-    // Any object with the two fields: the last row of the previous page is one.
-    const after = q.after as { createdAt?: unknown; id?: unknown } | null;
-    if (typeof after !== 'object' || after === null) {
-      throw new ValidationError(`${field}.after`, 'must be { createdAt, id }', {
-        received: q.after,
-      });
-    }
-    checkDate(after.createdAt, `${field}.after.createdAt`);
-    checkText(after.id, `${field}.after.id`);
-  }
-  if (q.limit !== undefined) {
-    checkInteger(q.limit, `${field}.limit`);
-    if (q.limit < 0) {
-      throw new ValidationError(`${field}.limit`, 'must not be negative', { received: q.limit });
-    }
-  }
+  if (q.after !== undefined) checkAfter(q.after, `${field}.after`);
+  if (q.limit !== undefined) checkLimit(q.limit, `${field}.limit`);
 }
 
 /** Checks a batch of metric points; refuses the whole batch on the first bad one. */
@@ -318,16 +308,38 @@ export function checkLogs(records: readonly LogRecord[], field = 'logs'): void {
   });
 }
 
-/** Checks an artifact record (the size must match the bytes). */
+const ARTIFACT_STORAGE: ReadonlySet<string> = new Set(['backend', 'directory']);
+
+/**
+ * Checks an artifact record. With `storage: 'backend'` the size must match the bytes; with
+ * `storage: 'directory'` the bytes live in a file and the stored bytes must be empty, while the
+ * size is the file's (a safe integer, 0 or more).
+ */
 export function checkArtifact(record: ArtifactRecord, field = 'artifact'): void {
   checkText(record.id, `${field}.id`);
   checkText(record.type, `${field}.type`);
   checkOptionalText(record.name, `${field}.name`);
+  if (!ARTIFACT_STORAGE.has(record.storage as string)) {
+    throw new ValidationError(`${field}.storage`, 'must be backend or directory', {
+      received: record.storage,
+    });
+  }
   if (!(record.bytes instanceof Uint8Array)) {
     throw new ValidationError(`${field}.bytes`, 'must be a Uint8Array', { received: record.bytes });
   }
   checkInteger(record.size, `${field}.size`);
-  if (record.size !== record.bytes.byteLength) {
+  if (record.storage === 'directory') {
+    if (record.bytes.byteLength !== 0) {
+      throw new ValidationError(
+        `${field}.bytes`,
+        'must be empty when the artifact is stored in a directory',
+        { received: record.bytes },
+      );
+    }
+    if (record.size < 0) {
+      throw new ValidationError(`${field}.size`, 'must not be negative', { received: record.size });
+    }
+  } else if (record.size !== record.bytes.byteLength) {
     throw new ValidationError(
       `${field}.size`,
       `must equal the byte length ${record.bytes.byteLength}`,
@@ -338,4 +350,174 @@ export function checkArtifact(record: ArtifactRecord, field = 'artifact'): void 
   }
   checkJsonObject(record.metadata, `${field}.metadata`);
   checkDate(record.createdAt, `${field}.createdAt`);
+}
+
+/** Checks the ids of an artifact-input link batch. */
+export function checkArtifactInputs(
+  artifactId: unknown,
+  inputIds: readonly unknown[],
+  field = 'inputIds',
+): void {
+  checkText(artifactId, 'artifactId');
+  if (!Array.isArray(inputIds)) {
+    throw new ValidationError(field, 'must be an array of strings', { received: inputIds });
+  }
+  inputIds.forEach((id, index) => {
+    checkText(id, `${field}[${index}]`);
+  });
+}
+
+/** Checks a list of ids passed to a lookup (`heads`, `inputsOf`, ...). */
+export function checkIds(ids: readonly unknown[], field = 'ids'): void {
+  checkStringArray(ids, field);
+}
+
+const MODEL_STAGES: ReadonlySet<string> = new Set([
+  'development',
+  'staging',
+  'production',
+  'archived',
+]);
+
+function checkStage(value: unknown, field: string): void {
+  if (!MODEL_STAGES.has(value as string)) {
+    throw new ValidationError(field, 'must be development, staging, production or archived', {
+      received: value,
+    });
+  }
+}
+
+function checkOptionalJsonObject(value: unknown, field: string): void {
+  if (value !== null) checkJsonObject(value, field);
+}
+
+function checkOptionalFinite(value: unknown, field: string): void {
+  if (value !== null) checkFinite(value, field);
+}
+
+const modelVersionFields: { [K in keyof ModelVersionRecord]-?: FieldCheck } = {
+  id: checkText,
+  name: checkText,
+  version: checkText,
+  major: checkInt32,
+  minor: checkInt32,
+  patch: checkInt32,
+  stage: checkStage,
+  artifactId: checkText,
+  modelType: checkText,
+  features: checkStringArray,
+  target: checkOptionalText,
+  hyperparameters: checkJsonObject,
+  preprocessing: checkJsonObject,
+  featureImportance: checkJsonObject,
+  metrics: checkJsonObject,
+  validationMetrics: checkJsonObject,
+  testMetrics: checkJsonObject,
+  trainingData: checkOptionalJsonObject,
+  trainingDurationSeconds: checkOptionalFinite,
+  experimentId: checkOptionalText,
+  tags: checkStringArray,
+  description: checkOptionalText,
+  trainedBy: checkOptionalText,
+  createdAt: checkDate,
+  updatedAt: checkDate,
+};
+
+/** Checks a whole model version record. */
+export function checkModelVersion(record: ModelVersionRecord, field = 'version'): void {
+  for (const [key, check] of Object.entries(modelVersionFields)) {
+    check(record[key as keyof ModelVersionRecord], `${field}.${key}`);
+  }
+}
+
+/** Checks a model version patch: only `stage` and `updatedAt` can change. */
+export function checkModelVersionPatch(patch: ModelVersionPatch, field = 'patch'): void {
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === undefined) continue;
+    if (key === 'stage') checkStage(value, `${field}.stage`);
+    else if (key === 'updatedAt') checkDate(value, `${field}.updatedAt`);
+    else throw new ValidationError(`${field}.${key}`, 'is not a field that can be updated');
+  }
+}
+
+/** Checks the stages of a compare-and-set (`expectStage`). */
+export function checkExpectedStages(stages: unknown, field = 'options.expectStage'): void {
+  if (!Array.isArray(stages)) {
+    throw new ValidationError(field, 'must be an array of stages', { received: stages });
+  }
+  stages.forEach((stage, index) => {
+    checkStage(stage, `${field}[${index}]`);
+  });
+}
+
+/** Checks a model version list filter (see {@link checkExperimentQuery}). */
+export function checkModelVersionQuery(query: ModelVersionQuery, field = 'query'): void {
+  const q = query as Record<string, unknown>;
+  if (q.stage !== undefined) checkExpectedStages(q.stage, `${field}.stage`);
+  for (const key of ['name', 'tag', 'modelType']) {
+    if (q[key] !== undefined) checkText(q[key], `${field}.${key}`);
+  }
+  if (q.after !== undefined) checkAfter(q.after, `${field}.after`);
+  if (q.limit !== undefined) checkLimit(q.limit, `${field}.limit`);
+}
+
+/** Checks a model alias record. */
+export function checkAlias(record: ModelAliasRecord, field = 'alias'): void {
+  checkText(record.name, `${field}.name`);
+  checkText(record.alias, `${field}.alias`);
+  checkText(record.version, `${field}.version`);
+  checkDate(record.updatedAt, `${field}.updatedAt`);
+}
+
+const MODEL_EVENT_KINDS: ReadonlySet<string> = new Set([
+  'registered',
+  'stage_changed',
+  'alias_set',
+  'alias_deleted',
+  'rolled_back',
+  'archived',
+]);
+
+/** Checks a batch of model events; refuses the whole batch on the first bad one. */
+export function checkModelEvents(records: readonly ModelEventRecord[], field = 'events'): void {
+  records.forEach((record, index) => {
+    const path = `${field}[${index}]`;
+    checkText(record.id, `${path}.id`);
+    checkText(record.name, `${path}.name`);
+    checkOptionalText(record.version, `${path}.version`);
+    if (!MODEL_EVENT_KINDS.has(record.kind)) {
+      throw new ValidationError(
+        `${path}.kind`,
+        'must be registered, stage_changed, alias_set, alias_deleted, rolled_back or archived',
+        { received: record.kind },
+      );
+    }
+    checkOptionalText(record.from, `${path}.from`);
+    checkOptionalText(record.to, `${path}.to`);
+    checkOptionalText(record.alias, `${path}.alias`);
+    checkOptionalText(record.actor, `${path}.actor`);
+    checkOptionalText(record.reason, `${path}.reason`);
+    checkDate(record.at, `${path}.at`);
+  });
+}
+
+/** Checks the options of a list call that takes only a limit. */
+export function checkListOptions(options: { limit?: number }, field = 'options'): void {
+  const limit = (options as { limit?: unknown }).limit;
+  if (limit !== undefined) checkLimit(limit, `${field}.limit`);
+}
+
+/** A keyset cursor: any object with the two fields (the last row of the previous page is one). */
+function checkAfter(value: unknown, field: string): void {
+  const after = value as { createdAt?: unknown; id?: unknown } | null;
+  if (typeof after !== 'object' || after === null) {
+    throw new ValidationError(field, 'must be { createdAt, id }', { received: value });
+  }
+  checkDate(after.createdAt, `${field}.createdAt`);
+  checkText(after.id, `${field}.id`);
+}
+
+function checkLimit(value: unknown, field: string): void {
+  checkInteger(value, field);
+  if (value < 0) throw new ValidationError(field, 'must not be negative', { received: value });
 }

@@ -4,6 +4,9 @@ import type {
   ExperimentRecord,
   LogRecord,
   MetricRecord,
+  ModelAliasRecord,
+  ModelEventRecord,
+  ModelVersionRecord,
 } from '../storage/records.js';
 
 /** Builders of valid records for the conformance cases, each with a fresh random id. @internal */
@@ -68,9 +71,75 @@ export function artifact(
     size: bytes.byteLength,
     metadata: {},
     createdAt: T0,
+    storage: 'backend',
     bytes,
     ...overrides,
   };
+}
+
+/**
+ * A model version in `development`; `major`, `minor` and `patch` follow `overrides.version`
+ * (default `1.0.0`) unless given too.
+ */
+export function modelVersion(overrides: Partial<ModelVersionRecord> = {}): ModelVersionRecord {
+  const version = overrides.version ?? '1.0.0';
+  const [major = 0, minor = 0, patch = 0] = version.split('.').map(Number);
+  return {
+    id: nextId('mv'),
+    name: 'btc-momentum',
+    version,
+    major,
+    minor,
+    patch,
+    stage: 'development',
+    artifactId: randomBytes(32).toString('hex'),
+    modelType: 'xgboost',
+    features: ['rsi_14', 'macd'],
+    target: 'return_1h',
+    hyperparameters: { maxDepth: 6, learningRate: 0.1 },
+    preprocessing: {},
+    featureImportance: {},
+    metrics: {},
+    validationMetrics: {},
+    testMetrics: {},
+    trainingData: null,
+    trainingDurationSeconds: null,
+    experimentId: null,
+    tags: [],
+    description: null,
+    trainedBy: null,
+    createdAt: T0,
+    updatedAt: T0,
+    ...overrides,
+  };
+}
+
+export function modelEvent(
+  name: string,
+  overrides: Partial<ModelEventRecord> = {},
+): ModelEventRecord {
+  return {
+    id: nextId('mev'),
+    name,
+    version: '1.0.0',
+    kind: 'registered',
+    from: null,
+    to: 'development',
+    alias: null,
+    actor: null,
+    reason: null,
+    at: T0,
+    ...overrides,
+  };
+}
+
+export function alias(
+  name: string,
+  aliasName: string,
+  version: string,
+  overrides: Partial<ModelAliasRecord> = {},
+): ModelAliasRecord {
+  return { name, alias: aliasName, version, updatedAt: T0, ...overrides };
 }
 
 /** Text that trips naive encodings: emoji, CJK, right-to-left, combining marks, quotes. */

@@ -2,6 +2,7 @@ import { initial } from './0001_initial.js';
 import { experimentLinks } from './0002_experiment_links.js';
 import { experimentIndexes } from './0003_experiment_indexes.js';
 import { experimentNameIndex } from './0004_experiment_name_index.js';
+import { modelRegistry } from './0005_model_registry.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in the order it applies. @internal */
@@ -10,6 +11,7 @@ export const migrations: readonly Migration[] = [
   experimentLinks,
   experimentIndexes,
   experimentNameIndex,
+  modelRegistry,
 ];
 
 export type { Migration } from './migration.js';

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { QuantlabSchema } from '../sql/schema.js';
-import type { ColumnTypes } from '../sql/traits.js';
+import type { ColumnTypes, DialectTraits } from '../sql/traits.js';
 
 /**
  * One versioned schema change. Names sort in the order they apply (`0001_initial`, ...); a
@@ -10,5 +10,9 @@ import type { ColumnTypes } from '../sql/traits.js';
  */
 export interface Migration {
   readonly name: string;
-  up(db: Kysely<QuantlabSchema>, types: ColumnTypes): Promise<void>;
+  /**
+   * Applies the change inside the migration's transaction. `types` are the dialect's column
+   * types; `traits` the rest of what differs (e.g. whether it has partial indexes).
+   */
+  up(db: Kysely<QuantlabSchema>, types: ColumnTypes, traits: DialectTraits): Promise<void>;
 }

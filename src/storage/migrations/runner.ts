@@ -30,7 +30,7 @@ export async function runMigrations(
     if (initial.has(migration.name)) continue;
     const ran = await db.transaction().execute(async (trx) => {
       if ((await appliedUnderLock(trx, traits, migrations)).has(migration.name)) return false;
-      await migration.up(trx, traits.types);
+      await migration.up(trx, traits.types, traits);
       await trx
         .insertInto('quantlab_migrations')
         .values({ name: migration.name, applied_at: traits.encodeDate(new Date()) })

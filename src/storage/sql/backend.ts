@@ -13,6 +13,7 @@ import type { SqlContext } from './context.js';
 import { sqlExperimentStore } from './experiments.js';
 import { sqlLogStore } from './logs.js';
 import { sqlMetricStore } from './metrics.js';
+import { sqlModelStore } from './models.js';
 import type { QuantlabSchema } from './schema.js';
 import type { DialectTraits } from './traits.js';
 
@@ -45,6 +46,7 @@ export function createSqlBackend(options: SqlBackendOptions): StorageBackend {
       metrics: sqlMetricStore(ctx),
       logs: sqlLogStore(ctx),
       artifacts: sqlArtifactStore(ctx),
+      models: sqlModelStore(ctx),
     };
   };
   return {

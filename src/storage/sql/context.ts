@@ -31,3 +31,27 @@ export function chunkRows<T>(rows: readonly T[], columns: number, maxParameters:
   for (let i = 0; i < rows.length; i += size) chunks.push(rows.slice(i, i + size));
   return chunks;
 }
+
+/**
+ * The distinct `ids` in chunks small enough to bind as one `IN (...)` list, so a lookup of any
+ * number of ids stays within the dialect's parameter limit.
+ */
+export function idChunks(ids: readonly string[], maxParameters: number): string[][] {
+  return chunkRows([...new Set(ids)], 1, maxParameters);
+}
+
+/**
+ * Orders text by code point, as the SQL backends do (UTF-8 bytes, COLLATE "C"): used to merge
+ * the results of a lookup split into several statements.
+ */
+export function compareText(a: string, b: string): number {
+  if (a === b) return 0;
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    const x = a.codePointAt(i) as number;
+    const y = b.codePointAt(i) as number;
+    if (x !== y) return x - y;
+    if (x > 0xffff) i++;
+  }
+  return a.length - b.length;
+}

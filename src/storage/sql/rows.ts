@@ -3,10 +3,23 @@ import type {
   ArtifactHead,
   ExperimentPatch,
   ExperimentRecord,
+  JsonObject,
   LogRecord,
   MetricRecord,
+  ModelAliasRecord,
+  ModelEventRecord,
+  ModelStage,
+  ModelVersionRecord,
 } from '../records.js';
-import type { ArtifactsTable, ExperimentsTable, LogsTable, MetricsTable } from './schema.js';
+import type {
+  ArtifactsTable,
+  ExperimentsTable,
+  LogsTable,
+  MetricsTable,
+  ModelAliasesTable,
+  ModelEventsTable,
+  ModelVersionsTable,
+} from './schema.js';
 import { type DialectTraits, decodeNumber } from './traits.js';
 
 /**
@@ -151,6 +164,127 @@ export function rowToArtifactHead(
     size: decodeNumber(row.size),
     metadata: t.decodeJson(row.metadata) as ArtifactHead['metadata'],
     createdAt: t.decodeDate(row.created_at),
+    // NULL (rows written before 0005) means the bytes are in the store.
+    storage: row.storage === 'directory' ? 'directory' : 'backend',
+  };
+}
+
+export function modelVersionToRow(t: DialectTraits, r: ModelVersionRecord): ModelVersionsTable {
+  return {
+    id: r.id,
+    name: r.name,
+    version: r.version,
+    major: r.major,
+    minor: r.minor,
+    patch: r.patch,
+    stage: r.stage,
+    artifact_id: r.artifactId,
+    model_type: r.modelType,
+    features: t.encodeJson(r.features),
+    target: r.target,
+    hyperparameters: t.encodeJson(r.hyperparameters),
+    preprocessing: t.encodeJson(r.preprocessing),
+    feature_importance: t.encodeJson(r.featureImportance),
+    metrics: t.encodeJson(r.metrics),
+    validation_metrics: t.encodeJson(r.validationMetrics),
+    test_metrics: t.encodeJson(r.testMetrics),
+    training_data: r.trainingData === null ? null : t.encodeJson(r.trainingData),
+    training_duration_seconds: r.trainingDurationSeconds,
+    experiment_id: r.experimentId,
+    tags: t.encodeJson(r.tags),
+    description: r.description,
+    trained_by: r.trainedBy,
+    created_at: t.encodeDate(r.createdAt),
+    updated_at: t.encodeDate(r.updatedAt),
+  };
+}
+
+export function rowToModelVersion(
+  t: DialectTraits,
+  row: Selectable<ModelVersionsTable>,
+): ModelVersionRecord {
+  const object = (value: unknown) => t.decodeJson(value) as JsonObject;
+  return {
+    id: row.id,
+    name: row.name,
+    version: row.version,
+    major: decodeNumber(row.major),
+    minor: decodeNumber(row.minor),
+    patch: decodeNumber(row.patch),
+    stage: row.stage as ModelStage,
+    artifactId: row.artifact_id,
+    modelType: row.model_type,
+    features: t.decodeJson(row.features) as string[],
+    target: row.target,
+    hyperparameters: object(row.hyperparameters),
+    preprocessing: object(row.preprocessing),
+    featureImportance: object(row.feature_importance),
+    metrics: object(row.metrics),
+    validationMetrics: object(row.validation_metrics),
+    testMetrics: object(row.test_metrics),
+    trainingData:
+      row.training_data === null || row.training_data === undefined
+        ? null
+        : object(row.training_data),
+    trainingDurationSeconds:
+      row.training_duration_seconds === null ? null : decodeNumber(row.training_duration_seconds),
+    experimentId: row.experiment_id,
+    tags: t.decodeJson(row.tags) as string[],
+    description: row.description,
+    trainedBy: row.trained_by,
+    createdAt: t.decodeDate(row.created_at),
+    updatedAt: t.decodeDate(row.updated_at),
+  };
+}
+
+export function aliasToRow(t: DialectTraits, r: ModelAliasRecord): ModelAliasesTable {
+  return {
+    name: r.name,
+    alias: r.alias,
+    version: r.version,
+    updated_at: t.encodeDate(r.updatedAt),
+  };
+}
+
+export function rowToAlias(t: DialectTraits, row: Selectable<ModelAliasesTable>): ModelAliasRecord {
+  return {
+    name: row.name,
+    alias: row.alias,
+    version: row.version,
+    updatedAt: t.decodeDate(row.updated_at),
+  };
+}
+
+export function modelEventToRow(t: DialectTraits, r: ModelEventRecord): ModelEventsTable {
+  return {
+    id: r.id,
+    name: r.name,
+    version: r.version,
+    kind: r.kind,
+    from_value: r.from,
+    to_value: r.to,
+    alias: r.alias,
+    actor: r.actor,
+    reason: r.reason,
+    at: t.encodeDate(r.at),
+  };
+}
+
+export function rowToModelEvent(
+  t: DialectTraits,
+  row: Selectable<ModelEventsTable>,
+): ModelEventRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    version: row.version,
+    kind: row.kind as ModelEventRecord['kind'],
+    from: row.from_value,
+    to: row.to_value,
+    alias: row.alias,
+    actor: row.actor,
+    reason: row.reason,
+    at: t.decodeDate(row.at),
   };
 }
 

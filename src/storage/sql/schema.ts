@@ -65,6 +65,66 @@ export interface ArtifactsTable {
   metadata: Encoded;
   bytes: Encoded;
   created_at: Encoded;
+  /** Added by 0005 (nullable, as DuckDB cannot add NOT NULL columns): NULL means `backend`. */
+  storage: string | null;
+}
+
+export interface ArtifactInputsTable {
+  artifact_id: string;
+  input_id: string;
+}
+
+export interface ModelVersionsTable {
+  id: string;
+  name: string;
+  version: string;
+  major: number;
+  minor: number;
+  patch: number;
+  stage: string;
+  artifact_id: string;
+  model_type: string;
+  features: Encoded;
+  target: string | null;
+  hyperparameters: Encoded;
+  preprocessing: Encoded;
+  feature_importance: Encoded;
+  metrics: Encoded;
+  validation_metrics: Encoded;
+  test_metrics: Encoded;
+  training_data: Encoded;
+  training_duration_seconds: number | null;
+  experiment_id: string | null;
+  tags: Encoded;
+  description: string | null;
+  trained_by: string | null;
+  created_at: Encoded;
+  updated_at: Encoded;
+}
+
+export interface ModelVersionTagsTable {
+  version_id: string;
+  tag: string;
+}
+
+export interface ModelAliasesTable {
+  name: string;
+  alias: string;
+  version: string;
+  updated_at: Encoded;
+}
+
+export interface ModelEventsTable {
+  id: string;
+  name: string;
+  version: string | null;
+  kind: string;
+  from_value: string | null;
+  to_value: string | null;
+  alias: string | null;
+  actor: string | null;
+  reason: string | null;
+  at: Encoded;
 }
 
 export interface ExperimentTagsTable {
@@ -92,5 +152,10 @@ export interface QuantlabSchema {
   quantlab_artifacts: ArtifactsTable;
   quantlab_experiment_tags: ExperimentTagsTable;
   quantlab_experiment_artifacts: ExperimentArtifactsTable;
+  quantlab_artifact_inputs: ArtifactInputsTable;
+  quantlab_model_versions: ModelVersionsTable;
+  quantlab_model_version_tags: ModelVersionTagsTable;
+  quantlab_model_aliases: ModelAliasesTable;
+  quantlab_model_events: ModelEventsTable;
   quantlab_migrations: MigrationsTable;
 }

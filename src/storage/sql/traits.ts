@@ -16,6 +16,18 @@ export interface DialectTraits {
   readonly types: ColumnTypes;
   /** Most bind parameters one statement may carry; bulk inserts are chunked to stay below it. */
   readonly maxParameters: number;
+  /**
+   * Whether the dialect has partial indexes (`CREATE UNIQUE INDEX ... WHERE ...`; PostgreSQL and
+   * SQLite do, DuckDB does not). Where it does, the schema itself keeps rules such as "one
+   * production version per model"; elsewhere only the facade's transaction does.
+   */
+  readonly partialIndexes: boolean;
+  /**
+   * One connection serves every statement, one transaction at a time (DuckDB), so a read and an
+   * insert in one transaction cannot race another writer: inserts may skip `ON CONFLICT`, which
+   * DuckDB makes very slow for large BLOB rows (about 10x for 50 MB).
+   */
+  readonly singleWriter?: boolean;
   encodeDate(value: Date): unknown;
   decodeDate(value: unknown): Date;
   encodeJson(value: JsonValue): unknown;
