@@ -13,6 +13,7 @@
  * @packageDocumentation
  */
 
+export * from './artifacts/index.js';
 export {
   BackendError,
   BackpressureError,
@@ -34,6 +35,7 @@ export {
   type LabOptions,
 } from './lab.js';
 export type { Logger } from './logger.js';
+export * from './models/index.js';
 export type {
   ArtifactStore,
   BackendCapabilities,

@@ -1,9 +1,11 @@
 import { z } from 'zod';
+import { ArtifactManager, type ArtifactOptions } from './artifacts/manager.js';
 import { ValidationError } from './errors.js';
 import { ExperimentManager } from './experiments/manager.js';
 import { type ExperimentOptions, resolveExperimentOptions } from './experiments/options.js';
 import { uuidv7Generator } from './ids.js';
 import { type Logger, silentLogger } from './logger.js';
+import { ModelRegistry } from './models/manager.js';
 import type { BackendInfo, StorageBackend } from './storage/backend.js';
 
 /** Options of {@link createLab}. */
@@ -24,6 +26,8 @@ export interface LabOptions {
   onError?: LabErrorListener;
   /** Options of `lab.experiments`: scheduling limits, naming, cleanup, durability. */
   experiments?: ExperimentOptions;
+  /** Options of `lab.artifacts`: where large artifact bytes are kept. */
+  artifacts?: ArtifactOptions;
   /**
    * Run housekeeping (`lab.experiments.sweep()`) every `intervalMs` on an `unref()`ed timer,
    * stopped by `close()`. Off by default: quantlab starts no timer unless asked. Failures are
@@ -82,6 +86,9 @@ const optionsSchema = z.strictObject({
     .custom<LabErrorListener>((v) => typeof v === 'function', 'must be a function')
     .optional(),
   experiments: z.unknown().optional(),
+  artifacts: z
+    .strictObject({ directory: z.string().min(1, 'must not be empty').optional() })
+    .optional(),
   maintenance: z
     .strictObject({
       intervalMs: z
@@ -99,6 +106,10 @@ export interface Lab extends AsyncDisposable {
   readonly info: LabInfo;
   /** Experiment tracking: backtests and training runs. */
   readonly experiments: ExperimentManager;
+  /** The content-addressed artifact store and its lineage. */
+  readonly artifacts: ArtifactManager;
+  /** The model registry: versions, stages, aliases, history, rollback. */
+  readonly models: ModelRegistry;
   /**
    * Flushes every buffer and releases what the lab opened, including the backend's own
    * connections (never a driver instance the caller passed to the backend). Idempotent.
@@ -178,10 +189,13 @@ export async function createLab(backend: StorageBackend, options: LabOptions = {
       throw error;
     }
   }
+  const nextId = uuidv7Generator(now, random);
+  const artifacts = new ArtifactManager({ backend, now, options: options.artifacts ?? {} });
+  const models = new ModelRegistry({ backend, artifacts, now, nextId });
   const experiments = new ExperimentManager({
     backend,
     now,
-    nextId: uuidv7Generator(now, random),
+    nextId,
     logger,
     reportError,
     options: experimentOptions,
@@ -207,6 +221,8 @@ export async function createLab(backend: StorageBackend, options: LabOptions = {
   return {
     info: { backend: backend.info, schemaVersion },
     experiments,
+    artifacts,
+    models,
     close,
     [Symbol.asyncDispose]: close,
   };

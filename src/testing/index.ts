@@ -22,6 +22,9 @@ import { experimentQueryCases } from './cases/experiments/queries.js';
 import { experimentRunCases } from './cases/experiments/run.js';
 import { experimentSchedulingCases } from './cases/experiments/scheduling.js';
 import { lifecycleCases } from './cases/lifecycle.js';
+import { artifactCases } from './cases/models/artifacts.js';
+import { modelRegistryCases } from './cases/models/registry.js';
+import { modelStoreCases } from './cases/models-store.js';
 import { recordCases } from './cases/records.js';
 import { transactionCases } from './cases/transactions.js';
 import { type ConformanceTarget, freshBackend } from './harness.js';
@@ -48,6 +51,7 @@ export function describeConformance(target: ConformanceTarget): void {
     recordCases(backend);
     experimentLinkCases(backend);
     transactionCases(backend);
+    modelStoreCases(backend);
     lifecycleCases(target, backend);
   });
   describe(`quantlab conformance: ${target.name} (lab.experiments)`, () => {
@@ -57,5 +61,9 @@ export function describeConformance(target: ConformanceTarget): void {
     experimentMetricCases(target);
     experimentQueryCases(target);
     experimentRunCases(target);
+  });
+  describe(`quantlab conformance: ${target.name} (lab.artifacts, lab.models)`, () => {
+    artifactCases(target);
+    modelRegistryCases(target);
   });
 }
