@@ -44,12 +44,14 @@ export type {
   LogStore,
   MetricStore,
   MigrationResult,
+  ModelStore,
   StorageBackend,
   StorageOperations,
   TransactionOptions,
 } from './storage/backend.js';
 export type {
   ArtifactHead,
+  ArtifactInputLink,
   ArtifactLink,
   ArtifactRecord,
   ExperimentPatch,
@@ -61,6 +63,13 @@ export type {
   MetricAggregate,
   MetricQuery,
   MetricRecord,
+  ModelAliasRecord,
+  ModelEventKind,
+  ModelEventRecord,
+  ModelStage,
+  ModelVersionPatch,
+  ModelVersionQuery,
+  ModelVersionRecord,
   ResourceDemand,
   RunningTotals,
 } from './storage/records.js';
