@@ -4,7 +4,6 @@
  * @module
  */
 import { z } from 'zod';
-import { WriteBehindBuffer } from '../buffer/index.js';
 import {
   ConflictError,
   InvalidTransitionError,
@@ -22,7 +21,6 @@ import type {
   ExperimentRecord,
   JsonObject,
   LogRecord,
-  MetricRecord,
 } from '../storage/records.js';
 import { exceedsCapacity, freeCapacity, type Limits, shortfall } from './capacity.js';
 import {
@@ -32,21 +30,14 @@ import {
   summarizeAggregate,
 } from './compare.js';
 import { type ExperimentDefinitionInput, parseExperimentDefinition } from './definition.js';
-import {
-  checkExperimentId,
-  checkMetricName,
-  checkMetricOptions,
-  checkMetricValue,
-  logEntry,
-  metricPoint,
-  StepCounter,
-} from './entries.js';
+import { checkExperimentId } from './entries.js';
 import { type ExperimentFilter, encodeCursor, parseFilter } from './filter.js';
-import { assertTransition, type ExperimentStatus, isExperimentStatus } from './lifecycle.js';
+import { assertTransition, type ExperimentStatus } from './lifecycle.js';
 import type { ResolvedExperimentOptions } from './options.js';
 import { parseInput } from './parse.js';
 import { captureProvenance, mergeProvenance, type Provenance } from './provenance.js';
 import { demandOf, newExperimentRecord, toExperiment } from './record.js';
+import { type BackgroundErrorReporter, ExperimentRecorder } from './recorder.js';
 import { maxRelativeDifference, similarityMatcher } from './similar.js';
 import { tradingFigures } from './trading.js';
 import type {
@@ -62,12 +53,6 @@ import type {
   SummaryOptions,
   SweepResult,
 } from './types.js';
-
-/** What a facade reports a lost or retried background write to. @internal */
-export type BackgroundErrorReporter = (
-  error: unknown,
-  context: { source: string; attempt: number; final: boolean; items: number },
-) => void;
 
 /** What the manager needs from the lab. @internal */
 export interface ExperimentManagerContext {
@@ -106,7 +91,6 @@ const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 /** Statuses whose names count for uniqueness. */
 const LIVE_STATUSES = ['created', 'queued', 'running', 'completed', 'failed'] as const;
-const RESOLVED: Promise<void> = Promise.resolve();
 
 const resultsSchema = z.record(
   z.string().min(1, 'must not be empty'),
@@ -142,10 +126,7 @@ export class ExperimentManager {
   readonly #limits: Limits;
   /** No limit at all: scheduling needs no running totals. */
   readonly #unlimited: boolean;
-  readonly #metrics: WriteBehindBuffer<MetricRecord>;
-  readonly #logs: WriteBehindBuffer<LogRecord>;
-  readonly #steps = new StepCounter();
-  #closing: Promise<void> | undefined;
+  readonly #recorder: ExperimentRecorder;
 
   /** @internal Built by `createLab`; use `lab.experiments`. */
   constructor(context: ExperimentManagerContext) {
@@ -161,30 +142,7 @@ export class ExperimentManager {
     this.#unlimited =
       this.#limits.maxConcurrent === Number.POSITIVE_INFINITY &&
       Object.values(this.#limits.capacity).every((c) => c === Number.POSITIVE_INFINITY);
-    const { buffer } = context.options;
-    const common = {
-      maxBatch: buffer.maxBatch,
-      flushIntervalMs: buffer.flushIntervalMs,
-      capacity: buffer.capacity,
-      maxRetries: buffer.maxRetries,
-      logger: context.logger,
-    };
-    const onError =
-      (source: string) =>
-      (error: unknown, batch: readonly unknown[], attempt: number, final: boolean) =>
-        context.reportError(error, { source, attempt, final, items: batch.length });
-    this.#metrics = new WriteBehindBuffer<MetricRecord>({
-      ...common,
-      name: 'experiment metrics',
-      write: (batch) => this.#backend.metrics.append(batch),
-      onError: onError('experiments.metrics'),
-    });
-    this.#logs = new WriteBehindBuffer<LogRecord>({
-      ...common,
-      name: 'experiment logs',
-      write: (batch) => this.#backend.logs.append(batch),
-      onError: onError('experiments.logs'),
-    });
+    this.#recorder = new ExperimentRecorder(context);
   }
 
   // ---------------------------------------------------------------- definitions and queries
@@ -564,18 +522,7 @@ export class ExperimentManager {
    * ```
    */
   logMetric(id: string, name: string, value: number, options?: LogMetricOptions): Promise<void> {
-    checkExperimentId(id);
-    checkMetricName(name);
-    checkMetricValue(value, 'value');
-    const { step, at } = checkMetricOptions(options);
-    const point = metricPoint(id, name, value, this.#steps.peek(id, name, step), at ?? this.#now());
-    if (this.#options.durability === 'sync') {
-      this.#steps.take(id, name, point.step);
-      return this.#backend.metrics.append([point]);
-    }
-    this.#metrics.add(point); // throws when refused: then no step is taken
-    this.#steps.take(id, name, point.step);
-    return RESOLVED;
+    return this.#recorder.logMetric(id, name, value, options);
   }
 
   /**
@@ -593,26 +540,7 @@ export class ExperimentManager {
     values: Readonly<Record<string, number>>,
     options?: LogMetricOptions,
   ): Promise<void> {
-    checkExperimentId(id);
-    if (typeof values !== 'object' || values === null || Array.isArray(values)) {
-      throw new ValidationError('values', 'must be an object of metric names to numbers', {
-        received: values,
-      });
-    }
-    const { step, at } = checkMetricOptions(options);
-    const names = Object.keys(values);
-    for (const name of names) {
-      checkMetricName(name, 'values');
-      checkMetricValue(values[name], `values.${name}`);
-    }
-    const when = at ?? this.#now();
-    const points = names.map((name) =>
-      metricPoint(id, name, values[name] as number, this.#steps.peek(id, name, step), when),
-    );
-    if (points.length === 0) return RESOLVED;
-    if (this.#options.durability !== 'sync') this.#metrics.addMany(points); // all or none
-    for (const point of points) this.#steps.take(id, point.name, point.step);
-    return this.#options.durability === 'sync' ? this.#backend.metrics.append(points) : RESOLVED;
+    return this.#recorder.logMetrics(id, values, options);
   }
 
   /**
@@ -626,11 +554,7 @@ export class ExperimentManager {
    * ```
    */
   log(id: string, level: LogLevel, message: string, context?: JsonObject): Promise<void> {
-    checkExperimentId(id);
-    const line = logEntry(this.#nextId(), id, level, message, context, this.#now());
-    if (this.#options.durability === 'sync') return this.#backend.logs.append([line]);
-    this.#logs.add(line);
-    return RESOLVED;
+    return this.#recorder.log(id, level, message, context);
   }
 
   /**
@@ -642,7 +566,7 @@ export class ExperimentManager {
    * ```
    */
   async flush(): Promise<void> {
-    await Promise.all([this.#metrics.flush(), this.#logs.flush()]);
+    await this.#recorder.flush();
   }
 
   /**
@@ -954,13 +878,7 @@ export class ExperimentManager {
    * @internal
    */
   close(): Promise<void> {
-    this.#closing ??= Promise.allSettled([this.#metrics.close(), this.#logs.close()]).then(
-      (results) => {
-        const failed = results.find((r) => r.status === 'rejected');
-        if (failed) throw failed.reason;
-      },
-    );
-    return this.#closing;
+    return this.#recorder.close();
   }
 
   // ---------------------------------------------------------------- internals
@@ -1203,6 +1121,3 @@ function safeString(value: unknown): string {
     return 'unprintable error';
   }
 }
-
-/** For tests and the lab: whether a stored status is one this version knows. @internal */
-export const knownStatus = isExperimentStatus;
