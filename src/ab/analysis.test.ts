@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validationField } from '../../test/support/numeric.js';
+import { createRandom, type Random } from '../stats/random.js';
 import {
   type AnalysisInput,
   analyzeTest,
@@ -438,3 +439,56 @@ describe('validation', () => {
     ).toBe('maxLoss');
   });
 });
+
+describe('oneSidedLossCheck under continuous monitoring', () => {
+  /**
+   * One A/A (or shifted) run of `perArm` normal outcomes per arm, checked after every `every`
+   * outcomes per arm with maxLoss 0 (the strictest rule): did the check ever fire?
+   */
+  const stopsAt = (random: Random, shift: number, perArm: number, every: number): boolean => {
+    const arms = [new Welford(), new Welford()] as const;
+    for (let i = 1; i <= perArm; i++) {
+      arms[0].push(random.normal());
+      arms[1].push(random.normal(shift));
+      if (i % every !== 0) continue;
+      const check = oneSidedLossCheck({
+        control: arms[0].summary(),
+        treatment: arms[1].summary(),
+        maxLoss: 0,
+        higherIsBetter: true,
+      });
+      if (check.exceedsMaxLoss) return true;
+    }
+    return false;
+  };
+
+  it('stops at most about alpha of A/A runs while peeking 20 times, and catches a real loss', () => {
+    const random = createRandom('max-loss-aa');
+    const runs = 400;
+    let falseStops = 0;
+    for (let r = 0; r < runs; r++) if (stopsAt(random, 0, 2000, 100)) falseStops++;
+    // The proven bound is 2α = 0.10 (one side of the 2α sequence); in practice it is far below α.
+    expect(falseStops / runs).toBeLessThanOrEqual(0.05);
+    let caught = 0;
+    for (let r = 0; r < 100; r++) if (stopsAt(random, -0.25, 2000, 100)) caught++;
+    expect(caught).toBeGreaterThanOrEqual(90);
+  });
+});
+
+/** Welford's running mean and variance. */
+class Welford {
+  n = 0;
+  mean = 0;
+  m2 = 0;
+
+  push(x: number): void {
+    this.n++;
+    const delta = x - this.mean;
+    this.mean += delta / this.n;
+    this.m2 += delta * (x - this.mean);
+  }
+
+  summary(): { n: number; mean: number; variance: number } {
+    return { n: this.n, mean: this.mean, variance: this.m2 / (this.n - 1) };
+  }
+}
