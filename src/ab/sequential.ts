@@ -1,11 +1,6 @@
 import { ValidationError } from '../errors.js';
 import type { Summary } from '../stats/summary.js';
-import {
-  checkCount,
-  checkFiniteNumber,
-  checkPositive,
-  checkProbability,
-} from '../stats/validate.js';
+import { checkPositive, checkProbability, checkSummary } from '../stats/validate.js';
 
 /**
  * Always-valid inference for the difference of two means from sufficient statistics: the
@@ -205,16 +200,4 @@ function halfWidthFromLog(p: Prepared, logTerm: number): number {
 /** The half-width at level α′ = exp(logAlpha) with ρ fixed: strictly decreasing in logAlpha. */
 function halfWidthAt(p: Prepared, logAlpha: number): number {
   return halfWidthFromLog(p, 0.5 * Math.log(p.nRhoSqP1) - logAlpha);
-}
-
-function checkSummary(s: Summary, name: string): void {
-  if (typeof s !== 'object' || s === null) {
-    throw new ValidationError(name, 'must be a summary { n, mean, variance }', { received: s });
-  }
-  checkCount(s.n, `${name}.n`, 2);
-  checkFiniteNumber(s.mean, `${name}.mean`);
-  checkFiniteNumber(s.variance, `${name}.variance`);
-  if (s.variance < 0) {
-    throw new ValidationError(`${name}.variance`, 'must not be negative', { received: s.variance });
-  }
 }

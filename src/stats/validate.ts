@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors.js';
+import type { Summary } from './summary.js';
 
 /**
  * Input checks shared by the statistics functions: each throws a `ValidationError` naming the
@@ -91,5 +92,21 @@ export function checkOneOf<T extends string>(
 ): asserts value is T {
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
     throw new ValidationError(name, `must be one of ${allowed.join(', ')}`, { received: value });
+  }
+}
+
+/**
+ * A `{ n, mean, variance }` summary of at least 2 observations: finite mean, variance ≥ 0
+ * (the inputs of Welch's test and of the sequential confidence sequences).
+ */
+export function checkSummary(s: Summary, name: string): void {
+  if (typeof s !== 'object' || s === null) {
+    throw new ValidationError(name, 'must be a summary { n, mean, variance }', { received: s });
+  }
+  checkCount(s.n, `${name}.n`, 2);
+  checkFiniteNumber(s.mean, `${name}.mean`);
+  checkFiniteNumber(s.variance, `${name}.variance`);
+  if (s.variance < 0) {
+    throw new ValidationError(`${name}.variance`, 'must not be negative', { received: s.variance });
   }
 }

@@ -1,7 +1,7 @@
 import { ValidationError } from '../errors.js';
 import { studentTCdf, studentTQuantile, studentTSf } from './distributions.js';
 import { type Summary, summarize } from './summary.js';
-import { checkCount, checkFiniteNumber, checkOneOf, checkProbability } from './validate.js';
+import { checkOneOf, checkProbability, checkSummary } from './validate.js';
 
 /** Which difference the test looks for: any, treatment above control, or treatment below it. */
 export type Alternative = 'two-sided' | 'greater' | 'less';
@@ -136,15 +136,4 @@ export function cohensD(control: ArrayLike<number>, treatment: ArrayLike<number>
 
 function pooledSd(c: Summary, t: Summary): number {
   return Math.sqrt(((c.n - 1) * c.variance + (t.n - 1) * t.variance) / (c.n + t.n - 2));
-}
-
-function checkSummary(s: Summary, name: string): void {
-  if (typeof s !== 'object' || s === null) {
-    throw new ValidationError(name, 'must be a summary { n, mean, variance }', { received: s });
-  }
-  checkCount(s.n, `${name}.n`, 2);
-  checkFiniteNumber(s.mean, `${name}.mean`);
-  checkFiniteNumber(s.variance, `${name}.variance`);
-  if (s.variance < 0)
-    throw new ValidationError(`${name}.variance`, 'must not be negative', { received: s.variance });
 }
