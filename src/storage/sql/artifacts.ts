@@ -1,7 +1,8 @@
 import type { ArtifactStore } from '../backend.js';
 import type { ArtifactInputLink } from '../records.js';
+import { compareText } from '../text-order.js';
 import { checkArtifact, checkArtifactInputs, checkIds, checkText } from '../validate.js';
-import { atomically, chunkRows, compareText, idChunks, type SqlContext } from './context.js';
+import { atomically, chunkRows, idChunks, type SqlContext } from './context.js';
 import { rowToArtifactHead } from './rows.js';
 
 const table = 'quantlab_artifacts' as const;

@@ -39,19 +39,3 @@ export function chunkRows<T>(rows: readonly T[], columns: number, maxParameters:
 export function idChunks(ids: readonly string[], maxParameters: number): string[][] {
   return chunkRows([...new Set(ids)], 1, maxParameters);
 }
-
-/**
- * Orders text by code point, as the SQL backends do (UTF-8 bytes, COLLATE "C"): used to merge
- * the results of a lookup split into several statements.
- */
-export function compareText(a: string, b: string): number {
-  if (a === b) return 0;
-  const length = Math.min(a.length, b.length);
-  for (let i = 0; i < length; i++) {
-    const x = a.codePointAt(i) as number;
-    const y = b.codePointAt(i) as number;
-    if (x !== y) return x - y;
-    if (x > 0xffff) i++;
-  }
-  return a.length - b.length;
-}

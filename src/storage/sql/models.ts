@@ -2,6 +2,7 @@ import type { Kysely, SelectQueryBuilder } from 'kysely';
 import { ConflictError } from '../../errors.js';
 import type { ModelStore } from '../backend.js';
 import type { ModelVersionRecord } from '../records.js';
+import { compareText } from '../text-order.js';
 import {
   checkAlias,
   checkExpectedStages,
@@ -12,7 +13,7 @@ import {
   checkModelVersionPatch,
   checkModelVersionQuery,
 } from '../validate.js';
-import { atomically, chunkRows, compareText, idChunks, type SqlContext } from './context.js';
+import { atomically, chunkRows, idChunks, type SqlContext } from './context.js';
 import {
   aliasToRow,
   modelEventToRow,
