@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validationField } from '../../test/support/numeric.js';
+import { RunningSummary } from '../../test/support/running-summary.js';
 import { createRandom, type Random } from '../stats/random.js';
 import {
   type AnalysisInput,
@@ -446,7 +447,7 @@ describe('oneSidedLossCheck under continuous monitoring', () => {
    * outcomes per arm with maxLoss 0 (the strictest rule): did the check ever fire?
    */
   const stopsAt = (random: Random, shift: number, perArm: number, every: number): boolean => {
-    const arms = [new Welford(), new Welford()] as const;
+    const arms = [new RunningSummary(), new RunningSummary()] as const;
     for (let i = 1; i <= perArm; i++) {
       arms[0].push(random.normal());
       arms[1].push(random.normal(shift));
@@ -474,21 +475,3 @@ describe('oneSidedLossCheck under continuous monitoring', () => {
     expect(caught).toBeGreaterThanOrEqual(90);
   });
 });
-
-/** Welford's running mean and variance. */
-class Welford {
-  n = 0;
-  mean = 0;
-  m2 = 0;
-
-  push(x: number): void {
-    this.n++;
-    const delta = x - this.mean;
-    this.mean += delta / this.n;
-    this.m2 += delta * (x - this.mean);
-  }
-
-  summary(): { n: number; mean: number; variance: number } {
-    return { n: this.n, mean: this.mean, variance: this.m2 / (this.n - 1) };
-  }
-}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fixture from '../../test/fixtures/stats/sequential.json' with { type: 'json' };
 import { ErrorTracker, validationField } from '../../test/support/numeric.js';
+import { RunningSummary } from '../../test/support/running-summary.js';
 import { createRandom, type Random } from '../stats/random.js';
 import type { Summary } from '../stats/summary.js';
 import { welchTTestFromSummary } from '../stats/welch.js';
@@ -126,24 +127,6 @@ describe('validation', () => {
     expect(validationField(run)).toBe(field);
   });
 });
-
-/** Welford's running mean and sum of squared deviations: O(1) per outcome, no arrays. */
-class RunningSummary {
-  n = 0;
-  mean = 0;
-  m2 = 0;
-
-  push(x: number): void {
-    this.n++;
-    const delta = x - this.mean;
-    this.mean += delta / this.n;
-    this.m2 += delta * (x - this.mean);
-  }
-
-  summary(): Summary {
-    return { n: this.n, mean: this.mean, variance: this.m2 / (this.n - 1) };
-  }
-}
 
 interface PeekingRun {
   readonly sequential: boolean;
