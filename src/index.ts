@@ -13,6 +13,7 @@
  * @packageDocumentation
  */
 
+export * from './ab/index.js';
 export * from './artifacts/index.js';
 export {
   BackendError,
@@ -37,6 +38,7 @@ export {
 export type { Logger } from './logger.js';
 export * from './models/index.js';
 export type {
+  AbTestStore,
   ArtifactStore,
   BackendCapabilities,
   BackendInfo,
@@ -50,6 +52,11 @@ export type {
   TransactionOptions,
 } from './storage/backend.js';
 export type {
+  AbAggregate,
+  AbRowCount,
+  AbTestPatch,
+  AbTestQuery,
+  AbTestRecord,
   ArtifactHead,
   ArtifactInputLink,
   ArtifactLink,
@@ -70,6 +77,9 @@ export type {
   ModelVersionPatch,
   ModelVersionQuery,
   ModelVersionRecord,
+  OutcomeKey,
+  OutcomeRecord,
+  PredictionRecord,
   ResourceDemand,
   RunningTotals,
 } from './storage/records.js';

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { AbTestManager } from './ab/manager.js';
+import { type AbTestOptions, resolveAbTestOptions } from './ab/options.js';
 import { ArtifactManager, type ArtifactOptions } from './artifacts/manager.js';
 import { ValidationError } from './errors.js';
 import { ExperimentManager } from './experiments/manager.js';
@@ -28,6 +30,8 @@ export interface LabOptions {
   experiments?: ExperimentOptions;
   /** Options of `lab.artifacts`: where large artifact bytes are kept. */
   artifacts?: ArtifactOptions;
+  /** Options of `lab.abTests`: durability and limits of the buffer, refresh and monitor timers. */
+  abTests?: AbTestOptions;
   /**
    * Run housekeeping (`lab.experiments.sweep()`) every `intervalMs` on an `unref()`ed timer,
    * stopped by `close()`. Off by default: quantlab starts no timer unless asked. Failures are
@@ -86,6 +90,7 @@ const optionsSchema = z.strictObject({
     .custom<LabErrorListener>((v) => typeof v === 'function', 'must be a function')
     .optional(),
   experiments: z.unknown().optional(),
+  abTests: z.unknown().optional(),
   artifacts: z
     .strictObject({ directory: z.string().min(1, 'must not be empty').optional() })
     .optional(),
@@ -110,6 +115,8 @@ export interface Lab extends AsyncDisposable {
   readonly artifacts: ArtifactManager;
   /** The model registry: versions, stages, aliases, history, rollback. */
   readonly models: ModelRegistry;
+  /** A/B tests: route live predictions between model versions, record outcomes, decide. */
+  readonly abTests: AbTestManager;
   /**
    * Flushes every buffer and releases what the lab opened, including the backend's own
    * connections (never a driver instance the caller passed to the backend). Idempotent.
@@ -158,6 +165,7 @@ export async function createLab(backend: StorageBackend, options: LabOptions = {
   }
   const logger = options.logger ?? silentLogger;
   const experimentOptions = resolveExperimentOptions(options.experiments);
+  const abTestOptions = resolveAbTestOptions(options.abTests);
   const now = labClock(options.clock);
   const random = options.random ?? Math.random;
   const onError = options.onError;
@@ -200,18 +208,37 @@ export async function createLab(backend: StorageBackend, options: LabOptions = {
     reportError,
     options: experimentOptions,
   });
-  const stopMaintenance = startMaintenance(options.maintenance?.intervalMs, async () => {
-    try {
-      await experiments.sweep();
-    } catch (error) {
-      reportError(error, { source: 'maintenance', attempt: 1, final: false, items: 0 });
-    }
+  const abTests = new AbTestManager({
+    backend,
+    models,
+    now,
+    random,
+    nextId,
+    logger,
+    reportError,
+    options: abTestOptions,
   });
+  const every = (intervalMs: number | undefined, source: string, task: () => Promise<unknown>) =>
+    startMaintenance(intervalMs, async () => {
+      try {
+        await task();
+      } catch (error) {
+        reportError(error, { source, attempt: 1, final: false, items: 0 });
+      }
+    });
+  const timers = [
+    every(options.maintenance?.intervalMs, 'maintenance', () => experiments.sweep()),
+    every(abTestOptions.refreshMs, 'abTests.refresh', () => abTests.refresh()),
+    every(abTestOptions.monitorIntervalMs, 'abTests.monitor', () => abTests.monitor()),
+  ];
+  const stopMaintenance = async () => {
+    await Promise.all(timers.map((stop) => stop()));
+  };
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
       await stopMaintenance();
-      const flushed = await Promise.allSettled([experiments.close()]);
+      const flushed = await Promise.allSettled([experiments.close(), abTests.close()]);
       await backend.close();
       const failed = flushed.find((r) => r.status === 'rejected');
       if (failed) throw failed.reason;
@@ -223,6 +250,7 @@ export async function createLab(backend: StorageBackend, options: LabOptions = {
     experiments,
     artifacts,
     models,
+    abTests,
     close,
     [Symbol.asyncDispose]: close,
   };

@@ -24,6 +24,7 @@ import {
   checkMetrics,
   checkText,
 } from '../../src/storage/validate.js';
+import { AbData, AbView, memoryAbTestStore } from './ab-tests.js';
 import { ModelData, ModelView, memoryModelStore } from './models.js';
 import { compareDates, compareText, firstInOrder } from './order.js';
 import { AppendTable, AppendView, KeyedTable, KeyedView } from './tables.js';
@@ -40,6 +41,7 @@ export class MemoryData {
   /** What each artifact was made from, keyed by artifact id and input id joined with NUL. */
   readonly artifactInputs = new KeyedTable<ArtifactInputLink>();
   readonly models = new ModelData();
+  readonly abTests = new AbData();
 }
 
 interface StoredLink extends ArtifactLink {
@@ -55,6 +57,7 @@ export class MemoryView {
   readonly links: KeyedView<StoredLink>;
   readonly artifactInputs: KeyedView<ArtifactInputLink>;
   readonly models: ModelView;
+  readonly abTests: AbView;
 
   constructor(data: MemoryData, transactional: boolean) {
     this.experiments = new KeyedView(data.experiments, transactional);
@@ -64,6 +67,7 @@ export class MemoryView {
     this.links = new KeyedView(data.links, transactional);
     this.artifactInputs = new KeyedView(data.artifactInputs, transactional);
     this.models = new ModelView(data.models, transactional);
+    this.abTests = new AbView(data.abTests, transactional);
   }
 
   commit(): void {
@@ -74,6 +78,7 @@ export class MemoryView {
     this.links.commit();
     this.artifactInputs.commit();
     this.models.commit();
+    this.abTests.commit();
   }
 }
 
@@ -364,6 +369,7 @@ export function memoryOperations(
     },
 
     models: memoryModelStore(view.models, run, runWrite),
+    abTests: memoryAbTestStore(view.abTests, run, runWrite),
   };
 }
 

@@ -15,7 +15,18 @@ export class SqliteBulkInsert {
     readonly sql: string,
     readonly columns: readonly string[],
     readonly rows: readonly object[],
+    /** Rows whose key exists are skipped (`ON CONFLICT DO NOTHING`) and reported, not refused. */
+    readonly skipConflicts = false,
   ) {}
+}
+
+/** Options of {@link sqliteBulkInsertQuery}. @internal */
+export interface SqliteBulkInsertOptions {
+  /**
+   * Skip a row whose primary or unique key is stored already (`ON CONFLICT DO NOTHING`) instead
+   * of failing: the query's result then has one row `{ index }` per skipped row, in order.
+   */
+  readonly skipConflicts?: boolean;
 }
 
 /**
@@ -34,11 +45,15 @@ export function sqliteBulkInsertQuery<Row extends object>(
   table: string,
   columns: readonly (keyof Row & string)[],
   rows: readonly Row[],
+  options: SqliteBulkInsertOptions = {},
 ): CompiledQuery {
+  const skipConflicts = options.skipConflicts === true;
   const quoted = columns.map((c) => `"${c.replaceAll('"', '""')}"`).join(', ');
-  const sql = `insert into "${table.replaceAll('"', '""')}" (${quoted}) values (${columns.map(() => '?').join(', ')})`;
+  const sql =
+    `insert into "${table.replaceAll('"', '""')}" (${quoted}) values (${columns.map(() => '?').join(', ')})` +
+    (skipConflicts ? ' on conflict do nothing' : '');
   return CompiledQuery.raw(`${sql} /* ${rows.length} rows, bulk */`, [
-    new SqliteBulkInsert(sql, columns, rows),
+    new SqliteBulkInsert(sql, columns, rows, skipConflicts),
   ]);
 }
 
@@ -97,19 +112,21 @@ export class CachingSqliteConnection implements DatabaseConnection {
 
   #bulkInsert<R>(request: SqliteBulkInsert): QueryResult<R> {
     const statement = this.#prepare(request.sql);
-    const { columns, rows } = request;
+    const { columns, rows, skipConflicts } = request;
     const values: unknown[] = new Array(columns.length);
+    const skipped: { index: number }[] = [];
     const insertAll = () => {
-      for (const row of rows) {
-        const record = row as Readonly<Record<string, unknown>>;
+      for (let index = 0; index < rows.length; index++) {
+        const record = rows[index] as Readonly<Record<string, unknown>>;
         for (let i = 0; i < columns.length; i++) values[i] = record[columns[i] as string];
-        statement.run(values);
+        const { changes } = statement.run(values);
+        if (skipConflicts && changes === 0) skipped.push({ index });
       }
     };
     // A savepoint inside the caller's transaction, or an IMMEDIATE transaction of its own.
     const transaction = this.#db.transaction(insertAll);
     if (this.#db.inTransaction) transaction();
     else transaction.immediate();
-    return { numAffectedRows: BigInt(rows.length), rows: [] };
+    return { numAffectedRows: BigInt(rows.length - skipped.length), rows: skipped as R[] };
   }
 }

@@ -3,6 +3,25 @@ import { decodeDateValue, decodeJsonText } from '../../src/storage/sql/traits.js
 import { sqliteBulkInsertQuery } from './connection.js';
 
 const METRIC_COLUMNS = ['experiment_id', 'name', 'step', 'value', 'at'] as const;
+const PREDICTION_COLUMNS = [
+  'id',
+  'test_id',
+  'variant',
+  'unit',
+  'features',
+  'prediction',
+  'confidence',
+  'shadow',
+  'created_at',
+] as const;
+const OUTCOME_COLUMNS = [
+  'prediction_id',
+  'variant',
+  'test_id',
+  'actual',
+  'metric_values',
+  'created_at',
+] as const;
 
 const UNIQUE_CODES = new Set(['SQLITE_CONSTRAINT_PRIMARYKEY', 'SQLITE_CONSTRAINT_UNIQUE']);
 
@@ -52,5 +71,17 @@ export const sqliteTraits: DialectTraits = {
   // INSERTs, which Kysely builds and SQLite parses anew for every batch.
   appendMetricRows: async (db, rows) => {
     await db.executeQuery(sqliteBulkInsertQuery('quantlab_metrics', METRIC_COLUMNS, rows));
+  },
+  appendPredictionRows: async (db, rows) => {
+    await db.executeQuery(
+      sqliteBulkInsertQuery('quantlab_ab_predictions', PREDICTION_COLUMNS, rows),
+    );
+  },
+  // The same per-row statement with ON CONFLICT DO NOTHING: a row that changed nothing was skipped.
+  insertNewOutcomeRows: async (db, rows) => {
+    const result = await db.executeQuery<{ index: number }>(
+      sqliteBulkInsertQuery('quantlab_ab_outcomes', OUTCOME_COLUMNS, rows, { skipConflicts: true }),
+    );
+    return result.rows.map((row) => row.index);
   },
 };

@@ -132,16 +132,16 @@ describe('SRM', () => {
     const skewed = analyzeTest(
       base([continuous('control', 5200, 1, 2), continuous('treatment', 4800, 1.5, 2)]),
     );
-    expect(skewed.srm.pValue).toBeLessThan(0.001);
-    expect(skewed.srm.mismatch).toBe(true);
+    expect(skewed.srm?.pValue).toBeLessThan(0.001);
+    expect(skewed.srm?.mismatch).toBe(true);
     // The treatment is far better, but a broken split is not trusted.
     expect(skewed.comparisons[0]?.direction).toBe('better');
     expect(skewed.winner).toBeNull();
     const fine = analyzeTest(
       base([continuous('control', 5020, 1, 2), continuous('treatment', 4980, 1.5, 2)]),
     );
-    expect(fine.srm.pValue).toBeGreaterThan(0.1);
-    expect(fine.srm.mismatch).toBe(false);
+    expect(fine.srm?.pValue).toBeGreaterThan(0.1);
+    expect(fine.srm?.mismatch).toBe(false);
     expect(fine.winner).toBe('treatment');
   });
 });

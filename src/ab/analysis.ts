@@ -52,8 +52,16 @@ export interface AnalysisInput {
   readonly sequentialTuning?: number;
   /** When given, each comparison carries the {@link oneSidedLossCheck} for this maxLoss. */
   readonly maxLoss?: number;
-  /** The configured allocation, one weight per variant, summing to 1 (for the SRM check). */
-  readonly expectedWeights: readonly number[];
+  /**
+   * The configured allocation, one weight per variant, summing to 1 (for the SRM check); null
+   * when the split is not fixed (bandits, shadow mode): then there is no SRM check.
+   */
+  readonly expectedWeights: readonly number[] | null;
+  /**
+   * Units assigned to each variant, for the SRM check (default each variant's `n`). Pass the
+   * prediction counts when outcomes may arrive for only part of them.
+   */
+  readonly assignmentCounts?: readonly number[];
   /** Two or more variants; variant 0 is the control. */
   readonly variants: readonly VariantAggregate[];
 }
@@ -107,7 +115,12 @@ export interface AnalysisResult {
   readonly variants: readonly VariantStats[];
   /** One per treatment, in input order (variants 1, 2, ...). */
   readonly comparisons: readonly Comparison[];
-  readonly srm: { readonly chi2: number; readonly pValue: number; readonly mismatch: boolean };
+  /** The SRM check; null when `expectedWeights` is null. */
+  readonly srm: {
+    readonly chi2: number;
+    readonly pValue: number;
+    readonly mismatch: boolean;
+  } | null;
   /** Best significantly-better treatment, or null (always null on a sample ratio mismatch). */
   readonly winner: string | null;
   /** Treatments significantly worse than the control. */
@@ -192,7 +205,7 @@ export function analyzeTest(input: AnalysisInput): AnalysisResult {
     });
   }
   const weights = input.expectedWeights;
-  if (!Array.isArray(weights) || weights.length !== variants.length) {
+  if (weights !== null && (!Array.isArray(weights) || weights.length !== variants.length)) {
     throw new ValidationError(
       'expectedWeights',
       `must have one weight per variant (${variants.length})`,
@@ -208,11 +221,19 @@ export function analyzeTest(input: AnalysisInput): AnalysisResult {
     names.add(v.name);
   }
 
-  const srmResult = srmCheck(
-    variants.map((v) => v.n),
-    weights,
-  );
-  const srm = { chi2: srmResult.chi2, pValue: srmResult.pValue, mismatch: srmResult.mismatch };
+  const counts = input.assignmentCounts ?? variants.map((v) => v.n);
+  if (!Array.isArray(counts) || counts.length !== variants.length) {
+    throw new ValidationError(
+      'assignmentCounts',
+      `must have one count per variant (${variants.length})`,
+      { received: Array.isArray(counts) ? counts.length : counts },
+    );
+  }
+  let srm: AnalysisResult['srm'] = null;
+  if (weights !== null) {
+    const srmResult = srmCheck(counts, weights);
+    srm = { chi2: srmResult.chi2, pValue: srmResult.pValue, mismatch: srmResult.mismatch };
+  }
 
   const stats = variants.map((v, i) => describeVariant(v, summaries[i] as Summary, binary));
   const control = summaries[0] as Summary;
@@ -314,13 +335,13 @@ export function analyzeTest(input: AnalysisInput): AnalysisResult {
       best = c;
     }
   }
-  const winner = srm.mismatch || best === undefined ? null : best.variant;
+  const winner = srm?.mismatch || best === undefined ? null : best.variant;
   const losers = comparisons.filter((c) => c.direction === 'worse').map((c) => c.variant);
 
   const recommendation = recommend({
     srm,
-    weights,
-    counts: variants.map((v) => v.n),
+    weights: weights ?? [],
+    counts,
     comparisons,
     best: winner === null ? undefined : best,
     controlN: control.n,
@@ -486,7 +507,7 @@ function describeVariant(v: VariantAggregate, s: Summary, binary: boolean): Vari
 }
 
 interface RecommendInput {
-  readonly srm: { readonly pValue: number; readonly mismatch: boolean };
+  readonly srm: { readonly pValue: number; readonly mismatch: boolean } | null;
   readonly weights: readonly number[];
   readonly counts: readonly number[];
   readonly comparisons: readonly Comparison[];
@@ -499,7 +520,7 @@ interface RecommendInput {
 }
 
 function recommend(r: RecommendInput): string {
-  if (r.srm.mismatch) {
+  if (r.srm?.mismatch) {
     const split = r.weights.map((w) => String(Math.round(w * 1000) / 10)).join('/');
     const counts = r.counts.map(formatCount).join(' vs ');
     return `sample ratio mismatch: the split is not ${split} (p = ${formatP(r.srm.pValue)}, n = ${counts}); do not trust these results`;

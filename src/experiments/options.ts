@@ -75,6 +75,31 @@ export interface ProvenanceOptions {
 const nonNegative = () => z.number().nonnegative('must not be negative');
 const limit = () => z.number().positive('must be positive');
 
+/** The zod schema of {@link BufferOptions} (shared with `abTests`). @internal */
+export const bufferOptionsSchema = z.strictObject({
+  maxBatch: z.number().int('must be an integer').positive('must be positive').optional(),
+  flushIntervalMs: nonNegative().optional(),
+  capacity: z.number().int('must be an integer').positive('must be positive').optional(),
+  maxRetries: z
+    .number()
+    .int('must be an integer')
+    .nonnegative('must not be negative')
+    .or(z.literal(Number.POSITIVE_INFINITY))
+    .optional(),
+});
+
+/** {@link BufferOptions} with defaults applied. @internal */
+export function resolveBufferOptions(
+  buffer: z.output<typeof bufferOptionsSchema> | undefined,
+): Required<BufferOptions> {
+  return {
+    maxBatch: buffer?.maxBatch ?? 1000,
+    flushIntervalMs: buffer?.flushIntervalMs ?? 200,
+    capacity: buffer?.capacity ?? 100_000,
+    maxRetries: buffer?.maxRetries ?? 10,
+  };
+}
+
 const optionsSchema = z.strictObject({
   maxConcurrent: z
     .number()
@@ -93,19 +118,7 @@ const optionsSchema = z.strictObject({
   uniqueNameWindowDays: nonNegative().optional(),
   cleanupAfterDays: nonNegative().optional(),
   durability: z.enum(['buffered', 'sync'], { error: 'must be "buffered" or "sync"' }).optional(),
-  buffer: z
-    .strictObject({
-      maxBatch: z.number().int('must be an integer').positive('must be positive').optional(),
-      flushIntervalMs: nonNegative().optional(),
-      capacity: z.number().int('must be an integer').positive('must be positive').optional(),
-      maxRetries: z
-        .number()
-        .int('must be an integer')
-        .nonnegative('must not be negative')
-        .or(z.literal(Number.POSITIVE_INFINITY))
-        .optional(),
-    })
-    .optional(),
+  buffer: bufferOptionsSchema.optional(),
   provenance: z
     .strictObject({ capture: z.boolean().optional(), cwd: z.string().min(1).optional() })
     .optional(),
@@ -149,12 +162,7 @@ export function resolveExperimentOptions(input: unknown = {}): ResolvedExperimen
     uniqueNameWindowDays: options.uniqueNameWindowDays ?? 30,
     cleanupAfterDays: options.cleanupAfterDays ?? 30,
     durability: options.durability ?? 'buffered',
-    buffer: {
-      maxBatch: options.buffer?.maxBatch ?? 1000,
-      flushIntervalMs: options.buffer?.flushIntervalMs ?? 200,
-      capacity: options.buffer?.capacity ?? 100_000,
-      maxRetries: options.buffer?.maxRetries ?? 10,
-    },
+    buffer: resolveBufferOptions(options.buffer),
     provenance: {
       capture: options.provenance?.capture ?? true,
       cwd: options.provenance?.cwd,

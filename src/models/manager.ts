@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { ArtifactManager, PreparedArtifact } from '../artifacts/manager.js';
+import { decodeCursor, encodeCursor } from '../cursor.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { parseInput } from '../experiments/parse.js';
 import type { IdGenerator } from '../ids.js';
@@ -731,27 +732,4 @@ function checkAlias(alias: unknown, field = 'alias'): asserts alias is string {
       { received: alias },
     );
   }
-}
-
-function encodeCursor(last: ModelVersionRecord): string {
-  return Buffer.from(JSON.stringify({ t: last.createdAt.getTime(), i: last.id }), 'utf8').toString(
-    'base64url',
-  );
-}
-
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  try {
-    const { t, i } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as {
-      t?: unknown;
-      i?: unknown;
-    };
-    if (typeof t === 'number' && Number.isSafeInteger(t) && typeof i === 'string' && i !== '') {
-      return { createdAt: new Date(t), id: i };
-    }
-  } catch {
-    // refused below
-  }
-  throw new ValidationError('filter.cursor', 'must be a cursor returned by list()', {
-    received: cursor,
-  });
 }

@@ -1,4 +1,10 @@
 import type {
+  AbAggregate,
+  AbRowCount,
+  AbTestPatch,
+  AbTestQuery,
+  AbTestRecord,
+  AbTestStatus,
   ArtifactHead,
   ArtifactInputLink,
   ArtifactLink,
@@ -16,6 +22,9 @@ import type {
   ModelVersionPatch,
   ModelVersionQuery,
   ModelVersionRecord,
+  OutcomeKey,
+  OutcomeRecord,
+  PredictionRecord,
   RunningTotals,
 } from './records.js';
 
@@ -85,6 +94,7 @@ export interface StorageOperations {
   readonly logs: LogStore;
   readonly artifacts: ArtifactStore;
   readonly models: ModelStore;
+  readonly abTests: AbTestStore;
 }
 
 /** Persistence of experiments. */
@@ -196,6 +206,47 @@ export interface ModelStore {
   appendEvents(records: readonly ModelEventRecord[]): Promise<void>;
   /** The audit trail of a model, oldest first (at, then id). */
   listEvents(name: string, options?: { limit?: number }): Promise<ModelEventRecord[]>;
+}
+
+/**
+ * Persistence of A/B tests, their predictions and outcomes, and the per-variant running
+ * aggregates that `abTests.results()` reads (so no outcome row is loaded to analyse a test).
+ */
+export interface AbTestStore {
+  /** Inserts a test; `ConflictError` when the id exists. */
+  insertTest(record: AbTestRecord): Promise<void>;
+  /** The test, or `undefined`. */
+  getTest(id: string): Promise<AbTestRecord | undefined>;
+  /** Tests matching the filter, newest first (created_at, then id, descending). */
+  listTests(query?: AbTestQuery): Promise<AbTestRecord[]>;
+  /**
+   * Applies `patch` and returns the updated test; `undefined` when it does not exist or (with
+   * `expectStatus`) its status is not one of those: a compare-and-set for the state machine.
+   */
+  updateTest(
+    id: string,
+    patch: AbTestPatch,
+    options?: { expectStatus?: readonly AbTestStatus[] },
+  ): Promise<AbTestRecord | undefined>;
+  /**
+   * Appends predictions and adds each to the `$predictions` count of its test and variant (and
+   * of every shadow variant it carries), all or none; `ConflictError` on a duplicate id.
+   */
+  appendPredictions(records: readonly PredictionRecord[]): Promise<void>;
+  /** One prediction, or `undefined`. */
+  getPrediction(id: string): Promise<PredictionRecord | undefined>;
+  /**
+   * Appends outcomes and adds every value of each inserted outcome to the aggregate of its
+   * (test, variant, metric), atomically. An outcome whose (prediction, variant) already has one
+   * is skipped (counted once, across processes too) and returned in `duplicates`.
+   */
+  appendOutcomes(records: readonly OutcomeRecord[]): Promise<{ duplicates: OutcomeKey[] }>;
+  /** The outcomes recorded for one prediction, ordered by variant. */
+  listOutcomes(predictionId: string): Promise<OutcomeRecord[]>;
+  /** The running aggregates of a test, ordered by variant, then metric. */
+  aggregates(testId: string): Promise<AbAggregate[]>;
+  /** Prediction and outcome rows per variant, counted from the rows (ordered by variant). */
+  countRows(testId: string): Promise<AbRowCount[]>;
 }
 
 /** Identity of a backend. */

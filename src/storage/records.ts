@@ -282,3 +282,106 @@ export interface ModelEventRecord {
 export interface ArtifactRecord extends ArtifactHead {
   bytes: Uint8Array;
 }
+
+/** Lifecycle state of an A/B test: created → running; running → paused | completed | failed; paused → running | completed. */
+export type AbTestStatus = 'created' | 'running' | 'paused' | 'completed' | 'failed';
+
+/** One A/B test as stored. */
+export interface AbTestRecord {
+  /** Unique id (UUIDv7 unless the caller chose one); also the default hash seed. */
+  id: string;
+  name: string;
+  status: AbTestStatus;
+  /**
+   * The validated definition: variants with the model version each was pinned to, allocation,
+   * coverage, hash seed, metric, decision rules. Written once at creation.
+   */
+  definition: JsonObject;
+  /**
+   * What happened since: variants stopped by the maxLoss rule, why and when the test ended, the
+   * winner, a promotion made. Replaced as a whole by updates.
+   */
+  state: JsonObject;
+  createdAt: Date;
+  updatedAt: Date;
+  startedAt: Date | null;
+  endedAt: Date | null;
+}
+
+/** Fields of an A/B test that may change after it is created. */
+export type AbTestPatch = Partial<
+  Pick<AbTestRecord, 'status' | 'state' | 'updatedAt' | 'startedAt' | 'endedAt'>
+>;
+
+/** Filter for {@link AbTestStore.listTests}; newest first (created_at, then id, descending). */
+export interface AbTestQuery {
+  status?: readonly AbTestStatus[];
+  name?: string;
+  /** Continue after this row (keyset pagination; the last row of the previous page). */
+  after?: { createdAt: Date; id: string };
+  /** At most this many (default 100). */
+  limit?: number;
+}
+
+/** One prediction routed through an A/B test. */
+export interface PredictionRecord {
+  /** Unique id (UUIDv7): what `recordOutcome` refers to. */
+  id: string;
+  testId: string;
+  /** The variant whose prediction was used. */
+  variant: string;
+  /** The routing unit (account, symbol, order id), or null. */
+  unit: string | null;
+  features: JsonObject | null;
+  prediction: number;
+  confidence: number | null;
+  /**
+   * Shadow mode: the other variants' predictions for the same unit, by variant name (recorded,
+   * never acted on); null otherwise.
+   */
+  shadow: { [variant: string]: number } | null;
+  at: Date;
+}
+
+/** The realised outcome of one prediction, for one variant (shadow predictions get their own). */
+export interface OutcomeRecord {
+  predictionId: string;
+  testId: string;
+  /** The variant this outcome scores: the prediction's variant, or a shadow variant. */
+  variant: string;
+  /** The realised value (a binary outcome as 0 or 1). */
+  actual: number;
+  /**
+   * The values this outcome adds to the test's metrics, by metric name: the derived ones
+   * (`actual`, `error`, `absolute_error`, `squared_error`, `hit`) and the caller's own.
+   */
+  values: { [metric: string]: number };
+  at: Date;
+}
+
+/** Identifies one stored outcome: (prediction, variant). */
+export interface OutcomeKey {
+  predictionId: string;
+  variant: string;
+}
+
+/**
+ * The running sufficient statistics of one metric of one variant of a test, kept by the store
+ * as outcomes arrive (metric `$predictions` counts predictions: n only, sums 0).
+ */
+export interface AbAggregate {
+  variant: string;
+  metric: string;
+  n: number;
+  sum: number;
+  sumOfSquares: number;
+}
+
+/** Stored rows of one variant of a test, counted from the rows themselves (for audits). */
+export interface AbRowCount {
+  variant: string;
+  /** Prediction rows whose variant is this one (shadow predictions not included). */
+  predictions: number;
+  /** Outcome rows scoring this variant (shadow outcomes included). */
+  outcomes: number;
+}

@@ -1,5 +1,8 @@
 import { ValidationError } from '../errors.js';
 import type {
+  AbTestPatch,
+  AbTestQuery,
+  AbTestRecord,
   ArtifactLink,
   ArtifactRecord,
   ExperimentPatch,
@@ -13,6 +16,8 @@ import type {
   ModelVersionPatch,
   ModelVersionQuery,
   ModelVersionRecord,
+  OutcomeRecord,
+  PredictionRecord,
 } from './records.js';
 
 /**
@@ -499,6 +504,137 @@ export function checkModelEvents(records: readonly ModelEventRecord[], field = '
     checkOptionalText(record.reason, `${path}.reason`);
     checkDate(record.at, `${path}.at`);
   });
+}
+
+const AB_TEST_STATUSES: ReadonlySet<string> = new Set([
+  'created',
+  'running',
+  'paused',
+  'completed',
+  'failed',
+]);
+
+function checkAbTestStatus(value: unknown, field: string): void {
+  if (!AB_TEST_STATUSES.has(value as string)) {
+    throw new ValidationError(field, 'must be created, running, paused, completed or failed', {
+      received: value,
+    });
+  }
+}
+
+const abTestFields: { [K in keyof AbTestRecord]-?: FieldCheck } = {
+  id: checkText,
+  name: checkText,
+  status: checkAbTestStatus,
+  definition: checkJsonObject,
+  state: checkJsonObject,
+  createdAt: checkDate,
+  updatedAt: checkDate,
+  startedAt: checkOptionalDate,
+  endedAt: checkOptionalDate,
+};
+
+/** The fields of an A/B test a patch may change. */
+const AB_TEST_PATCH_FIELDS: ReadonlySet<string> = new Set([
+  'status',
+  'state',
+  'updatedAt',
+  'startedAt',
+  'endedAt',
+]);
+
+/** Checks a whole A/B test record. */
+export function checkAbTest(record: AbTestRecord, field = 'test'): void {
+  for (const [key, check] of Object.entries(abTestFields)) {
+    check(record[key as keyof AbTestRecord], `${field}.${key}`);
+  }
+}
+
+/** Checks an A/B test patch: only status, state and the three times can change. */
+export function checkAbTestPatch(patch: AbTestPatch, field = 'patch'): void {
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === undefined) continue;
+    if (!AB_TEST_PATCH_FIELDS.has(key)) {
+      throw new ValidationError(`${field}.${key}`, 'is not a field that can be updated');
+    }
+    abTestFields[key as keyof AbTestRecord](value, `${field}.${key}`);
+  }
+}
+
+/** Checks the statuses of an A/B test compare-and-set (`expectStatus`) or filter. */
+export function checkAbTestStatuses(statuses: unknown, field = 'options.expectStatus'): void {
+  if (!Array.isArray(statuses)) {
+    throw new ValidationError(field, 'must be an array of statuses', { received: statuses });
+  }
+  statuses.forEach((status, index) => {
+    checkAbTestStatus(status, `${field}[${index}]`);
+  });
+}
+
+/** Checks an A/B test list filter (see {@link checkExperimentQuery}). */
+export function checkAbTestQuery(query: AbTestQuery, field = 'query'): void {
+  const q = query as Record<string, unknown>;
+  if (q.status !== undefined) checkAbTestStatuses(q.status, `${field}.status`);
+  if (q.name !== undefined) checkText(q.name, `${field}.name`);
+  if (q.after !== undefined) checkAfter(q.after, `${field}.after`);
+  if (q.limit !== undefined) checkLimit(q.limit, `${field}.limit`);
+}
+
+/**
+ * The aggregate metric that counts predictions; outcome values may not use the name, so an
+ * outcome can never change a prediction count.
+ */
+export const PREDICTIONS_METRIC = '$predictions';
+
+/** A plain object whose values are finite numbers, by text key (shadow predictions, outcome values). */
+function checkNumberMap(value: unknown, field: string, what: string): void {
+  if (!isPlainObject(value)) {
+    throw new ValidationError(field, `must be a plain object of ${what}`, { received: value });
+  }
+  for (const key of Object.keys(value)) {
+    checkText(key, `${field} (key)`);
+    checkFinite(value[key], `${field}.${key}`);
+  }
+}
+
+/** Checks a batch of predictions; refuses the whole batch on the first bad one. */
+export function checkPredictions(
+  records: readonly PredictionRecord[],
+  field = 'predictions',
+): void {
+  for (let index = 0; index < records.length; index++) {
+    const record = records[index] as PredictionRecord;
+    const path = `${field}[${index}]`;
+    checkText(record.id, `${path}.id`);
+    checkText(record.testId, `${path}.testId`);
+    checkText(record.variant, `${path}.variant`);
+    checkOptionalText(record.unit, `${path}.unit`);
+    if (record.features !== null) checkJsonObject(record.features, `${path}.features`);
+    checkFinite(record.prediction, `${path}.prediction`);
+    checkOptionalFinite(record.confidence, `${path}.confidence`);
+    if (record.shadow !== null) checkNumberMap(record.shadow, `${path}.shadow`, 'predictions');
+    checkDate(record.at, `${path}.at`);
+  }
+}
+
+/** Checks a batch of outcomes; refuses the whole batch on the first bad one. */
+export function checkOutcomes(records: readonly OutcomeRecord[], field = 'outcomes'): void {
+  for (let index = 0; index < records.length; index++) {
+    const record = records[index] as OutcomeRecord;
+    const path = `${field}[${index}]`;
+    checkText(record.predictionId, `${path}.predictionId`);
+    checkText(record.testId, `${path}.testId`);
+    checkText(record.variant, `${path}.variant`);
+    checkFinite(record.actual, `${path}.actual`);
+    checkNumberMap(record.values, `${path}.values`, 'metric values');
+    if (Object.hasOwn(record.values, PREDICTIONS_METRIC)) {
+      throw new ValidationError(
+        `${path}.values.${PREDICTIONS_METRIC}`,
+        'is reserved for the prediction count',
+      );
+    }
+    checkDate(record.at, `${path}.at`);
+  }
 }
 
 /** Checks the options of a list call that takes only a limit. */

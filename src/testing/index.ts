@@ -14,6 +14,10 @@
  * @packageDocumentation
  */
 import { describe } from 'vitest';
+import { abDecisionCases } from './cases/ab/decisions.js';
+import { abDefinitionCases } from './cases/ab/definitions.js';
+import { abRecordingCases } from './cases/ab/recording.js';
+import { abStoreCases } from './cases/ab-store.js';
 import { experimentLinkCases } from './cases/experiment-links.js';
 import { experimentDefinitionCases } from './cases/experiments/definitions.js';
 import { experimentLifecycleCases } from './cases/experiments/lifecycle.js';
@@ -52,6 +56,7 @@ export function describeConformance(target: ConformanceTarget): void {
     experimentLinkCases(backend);
     transactionCases(backend);
     modelStoreCases(backend);
+    abStoreCases(backend);
     lifecycleCases(target, backend);
   });
   describe(`quantlab conformance: ${target.name} (lab.experiments)`, () => {
@@ -65,5 +70,10 @@ export function describeConformance(target: ConformanceTarget): void {
   describe(`quantlab conformance: ${target.name} (lab.artifacts, lab.models)`, () => {
     artifactCases(target);
     modelRegistryCases(target);
+  });
+  describe(`quantlab conformance: ${target.name} (lab.abTests)`, () => {
+    abDefinitionCases(target);
+    abRecordingCases(target);
+    abDecisionCases(target);
   });
 }

@@ -21,7 +21,8 @@ import { CompiledQuery } from 'kysely';
  * - `double`: a `number`
  * - `timestamp`: a valid `Date`, stored as its UTC instant (microseconds = milliseconds × 1000)
  *
- * NULL is not accepted.
+ * NULL (`null` or `undefined`) is accepted only in a column declared `nullable`. A `varchar`
+ * column also fills a JSON column (DuckDB's JSON is a VARCHAR underneath) with JSON text.
  */
 export type DuckDBAppendType = 'varchar' | 'bigint' | 'double' | 'timestamp';
 
@@ -29,12 +30,18 @@ export type DuckDBAppendType = 'varchar' | 'bigint' | 'double' | 'timestamp';
 export interface DuckDBAppendColumn<Row> {
   readonly name: keyof Row & string;
   readonly type: DuckDBAppendType;
+  /** Whether the column takes NULL (`null` or `undefined`); refused otherwise. */
+  readonly nullable?: boolean;
 }
 
-/** The table an append writes to; without `schema`, DuckDB's default schema (`main`). */
+/**
+ * The table an append writes to; without `schema`, DuckDB's default schema (`main`); with
+ * `catalog: 'temp'`, a temporary table of the connection.
+ */
 export interface DuckDBAppendTarget {
   readonly table: string;
   readonly schema?: string;
+  readonly catalog?: string;
 }
 
 const INT64_MIN = -(2n ** 63n);
@@ -130,7 +137,9 @@ export function duckdbAppendQuery<Row extends object>(
     columns as readonly DuckDBAppendColumn<Record<string, unknown>>[],
     rows,
   );
-  const table = [target.schema, target.table].filter((part) => part !== undefined).map(quote);
+  const table = [target.catalog, target.schema, target.table]
+    .filter((part) => part !== undefined)
+    .map(quote);
   const names = columns.map((column) => quote(column.name)).join(', ');
   return CompiledQuery.raw(
     `APPEND INTO ${table.join('.')} (${names}) /* ${rows.length} rows, DuckDB appender */`,
@@ -188,7 +197,11 @@ export async function appendRows(
   let appender: DuckDBAppender | undefined;
   let started = false;
   try {
-    appender = await connection.createAppender(target.table, target.schema ?? null);
+    appender = await connection.createAppender(
+      target.table,
+      target.schema ?? null,
+      target.catalog ?? null,
+    );
     checkLayout(appender, request);
     started = true;
     for (const chunk of chunks) appender.appendDataChunk(chunk);
@@ -249,12 +262,15 @@ function toDataChunks(request: DuckDBAppendRequest): DuckDBDataChunk[] {
   for (let first = 0; first < rows.length; first += size) {
     const count = Math.min(size, rows.length - first);
     const chunk = DuckDBDataChunk.create(types, count);
-    columns.forEach(({ name, type }, index) => {
+    columns.forEach(({ name, type, nullable }, index) => {
       const vector = chunk.getColumnVector(index);
       const convert = CONVERTERS[type];
       let i = 0;
       try {
-        for (; i < count; i++) vector.setItem(i, convert(rows[first + i]![name]));
+        for (; i < count; i++) {
+          const value = rows[first + i]![name];
+          vector.setItem(i, nullable === true && value == null ? null : convert(value));
+        }
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         throw new TypeError(`row ${first + i}, column ${name}: ${message}`, { cause: error });

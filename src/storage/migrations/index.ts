@@ -3,6 +3,7 @@ import { experimentLinks } from './0002_experiment_links.js';
 import { experimentIndexes } from './0003_experiment_indexes.js';
 import { experimentNameIndex } from './0004_experiment_name_index.js';
 import { modelRegistry } from './0005_model_registry.js';
+import { abTests } from './0006_ab_tests.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in the order it applies. @internal */
@@ -12,6 +13,7 @@ export const migrations: readonly Migration[] = [
   experimentIndexes,
   experimentNameIndex,
   modelRegistry,
+  abTests,
 ];
 
 export type { Migration } from './migration.js';

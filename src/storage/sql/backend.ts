@@ -8,6 +8,7 @@ import type {
 } from '../backend.js';
 import { checkLockName, OperationGuard } from '../guard.js';
 import { migrations, runMigrations } from '../migrations/index.js';
+import { sqlAbTestStore } from './ab-tests.js';
 import { sqlArtifactStore } from './artifacts.js';
 import type { SqlContext } from './context.js';
 import { sqlExperimentStore } from './experiments.js';
@@ -36,30 +37,40 @@ export interface SqlBackendOptions {
 export function createSqlBackend(options: SqlBackendOptions): StorageBackend {
   const { db, traits, info, capabilities, release } = options;
   const guard = new OperationGuard(traits.kind, (error) => traits.isUniqueViolation(error));
+  /** The stores over a connection or a transaction, and what to write before it commits. */
   const operations = (
     executor: Kysely<QuantlabSchema>,
     inTransaction: boolean,
-  ): StorageOperations => {
+  ): { stores: StorageOperations; beforeCommit: () => Promise<void> } => {
     const ctx: SqlContext = { db: executor, traits, guard, inTransaction };
+    const abTests = sqlAbTestStore(ctx);
     return {
-      experiments: sqlExperimentStore(ctx),
-      metrics: sqlMetricStore(ctx),
-      logs: sqlLogStore(ctx),
-      artifacts: sqlArtifactStore(ctx),
-      models: sqlModelStore(ctx),
+      stores: {
+        experiments: sqlExperimentStore(ctx),
+        metrics: sqlMetricStore(ctx),
+        logs: sqlLogStore(ctx),
+        artifacts: sqlArtifactStore(ctx),
+        models: sqlModelStore(ctx),
+        abTests,
+      },
+      beforeCommit: () => abTests.writeDeferred(),
     };
   };
   return {
     info,
     capabilities,
-    ...operations(db, false),
+    ...operations(db, false).stores,
     migrate: () => guard.run('migrate', () => runMigrations(db, traits, migrations)),
     transaction: async (fn, options) => {
       const lock = checkLockName(options);
       return guard.transaction((body) =>
         db.transaction().execute(async (trx) => {
           if (lock !== undefined) await traits.lockTransaction(trx, lock);
-          return body(() => fn(operations(trx, true)));
+          const { stores, beforeCommit } = operations(trx, true);
+          const result = await body(() => fn(stores));
+          // Writes the stores deferred to the end of the transaction (the A/B aggregates).
+          await beforeCommit();
+          return result;
         }),
       );
     },

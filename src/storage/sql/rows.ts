@@ -1,5 +1,9 @@
 import type { Selectable } from 'kysely';
 import type {
+  AbAggregate,
+  AbTestPatch,
+  AbTestRecord,
+  AbTestStatus,
   ArtifactHead,
   ExperimentPatch,
   ExperimentRecord,
@@ -10,8 +14,14 @@ import type {
   ModelEventRecord,
   ModelStage,
   ModelVersionRecord,
+  OutcomeRecord,
+  PredictionRecord,
 } from '../records.js';
 import type {
+  AbAggregatesTable,
+  AbOutcomesTable,
+  AbPredictionsTable,
+  AbTestsTable,
   ArtifactsTable,
   ExperimentsTable,
   LogsTable,
@@ -286,6 +296,111 @@ export function rowToModelEvent(
     reason: row.reason,
     at: t.decodeDate(row.at),
   };
+}
+
+export function abTestToRow(t: DialectTraits, r: AbTestRecord): AbTestsTable {
+  return {
+    id: r.id,
+    name: r.name,
+    status: r.status,
+    definition: t.encodeJson(r.definition),
+    state: t.encodeJson(r.state),
+    created_at: t.encodeDate(r.createdAt),
+    updated_at: t.encodeDate(r.updatedAt),
+    started_at: encodeOptionalDate(t, r.startedAt),
+    ended_at: encodeOptionalDate(t, r.endedAt),
+  };
+}
+
+export function abTestPatchToRow(t: DialectTraits, p: AbTestPatch): Partial<AbTestsTable> {
+  const row: Partial<AbTestsTable> = {};
+  if (p.status !== undefined) row.status = p.status;
+  if (p.state !== undefined) row.state = t.encodeJson(p.state);
+  if (p.updatedAt !== undefined) row.updated_at = t.encodeDate(p.updatedAt);
+  if (p.startedAt !== undefined) row.started_at = encodeOptionalDate(t, p.startedAt);
+  if (p.endedAt !== undefined) row.ended_at = encodeOptionalDate(t, p.endedAt);
+  return row;
+}
+
+export function rowToAbTest(t: DialectTraits, row: Selectable<AbTestsTable>): AbTestRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    status: row.status as AbTestStatus,
+    definition: t.decodeJson(row.definition) as JsonObject,
+    state: t.decodeJson(row.state) as JsonObject,
+    createdAt: t.decodeDate(row.created_at),
+    updatedAt: t.decodeDate(row.updated_at),
+    startedAt: decodeOptionalDate(t, row.started_at),
+    endedAt: decodeOptionalDate(t, row.ended_at),
+  };
+}
+
+export function predictionToRow(t: DialectTraits, r: PredictionRecord): AbPredictionsTable {
+  return {
+    id: r.id,
+    test_id: r.testId,
+    variant: r.variant,
+    unit: r.unit,
+    features: r.features === null ? null : t.encodeJson(r.features),
+    prediction: r.prediction,
+    confidence: r.confidence,
+    shadow: r.shadow === null ? null : t.encodeJson(r.shadow),
+    created_at: t.encodeDate(r.at),
+  };
+}
+
+export function rowToPrediction(
+  t: DialectTraits,
+  row: Selectable<AbPredictionsTable>,
+): PredictionRecord {
+  return {
+    id: row.id,
+    testId: row.test_id,
+    variant: row.variant,
+    unit: row.unit,
+    features: isNull(row.features) ? null : (t.decodeJson(row.features) as JsonObject),
+    prediction: decodeNumber(row.prediction),
+    confidence: row.confidence === null ? null : decodeNumber(row.confidence),
+    shadow: isNull(row.shadow) ? null : (t.decodeJson(row.shadow) as PredictionRecord['shadow']),
+    at: t.decodeDate(row.created_at),
+  };
+}
+
+export function outcomeToRow(t: DialectTraits, r: OutcomeRecord): AbOutcomesTable {
+  return {
+    prediction_id: r.predictionId,
+    variant: r.variant,
+    test_id: r.testId,
+    actual: r.actual,
+    metric_values: t.encodeJson(r.values),
+    created_at: t.encodeDate(r.at),
+  };
+}
+
+export function rowToOutcome(t: DialectTraits, row: Selectable<AbOutcomesTable>): OutcomeRecord {
+  return {
+    predictionId: row.prediction_id,
+    testId: row.test_id,
+    variant: row.variant,
+    actual: decodeNumber(row.actual),
+    values: t.decodeJson(row.metric_values) as OutcomeRecord['values'],
+    at: t.decodeDate(row.created_at),
+  };
+}
+
+export function rowToAbAggregate(row: Selectable<AbAggregatesTable>): AbAggregate {
+  return {
+    variant: row.variant,
+    metric: row.metric,
+    n: decodeNumber(row.n),
+    sum: decodeNumber(row.sum),
+    sumOfSquares: decodeNumber(row.sum_of_squares),
+  };
+}
+
+function isNull(value: unknown): boolean {
+  return value === null || value === undefined;
 }
 
 function encodeOptionalDate(t: DialectTraits, value: Date | null): unknown {

@@ -139,6 +139,52 @@ export interface ExperimentArtifactsTable {
   artifact_id: string;
 }
 
+export interface AbTestsTable {
+  id: string;
+  name: string;
+  status: string;
+  definition: Encoded;
+  state: Encoded;
+  created_at: Encoded;
+  updated_at: Encoded;
+  started_at: Encoded;
+  ended_at: Encoded;
+}
+
+/** Columns in the table's order (the DuckDB appender fills rows by position). */
+export interface AbPredictionsTable {
+  id: string;
+  test_id: string;
+  variant: string;
+  unit: string | null;
+  features: Encoded;
+  prediction: number;
+  confidence: number | null;
+  shadow: Encoded;
+  created_at: Encoded;
+}
+
+/** Columns in the table's order (the DuckDB appender fills rows by position). */
+export interface AbOutcomesTable {
+  prediction_id: string;
+  variant: string;
+  test_id: string;
+  actual: number;
+  /** The outcome's values by metric name (`values` is reserved in SQL). */
+  metric_values: Encoded;
+  created_at: Encoded;
+}
+
+export interface AbAggregatesTable {
+  test_id: string;
+  variant: string;
+  metric: string;
+  /** BIGINT: pg and DuckDB return it as a string or bigint. */
+  n: Encoded;
+  sum: number;
+  sum_of_squares: number;
+}
+
 export interface MigrationsTable {
   name: string;
   applied_at: Encoded;
@@ -157,5 +203,9 @@ export interface QuantlabSchema {
   quantlab_model_version_tags: ModelVersionTagsTable;
   quantlab_model_aliases: ModelAliasesTable;
   quantlab_model_events: ModelEventsTable;
+  quantlab_ab_tests: AbTestsTable;
+  quantlab_ab_predictions: AbPredictionsTable;
+  quantlab_ab_outcomes: AbOutcomesTable;
+  quantlab_ab_aggregates: AbAggregatesTable;
   quantlab_migrations: MigrationsTable;
 }

@@ -1,6 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { JsonValue } from '../records.js';
-import type { MetricsTable, QuantlabSchema } from './schema.js';
+import type {
+  AbOutcomesTable,
+  AbPredictionsTable,
+  MetricsTable,
+  QuantlabSchema,
+} from './schema.js';
 
 /**
  * Everything that differs between the SQL dialects quantlab runs on, in one object, so the
@@ -66,6 +71,25 @@ export interface DialectTraits {
    * (DuckDB: its appender). It must be all-or-nothing like the INSERT path it replaces.
    */
   appendMetricRows?(db: Kysely<QuantlabSchema>, rows: readonly MetricsTable[]): Promise<void>;
+  /**
+   * Optional fast path for appending encoded prediction rows (`abTests.appendPredictions`), like
+   * {@link appendMetricRows}: all or nothing, and a duplicate id fails it with the dialect's
+   * unique violation. Called inside a transaction.
+   */
+  appendPredictionRows?(
+    db: Kysely<QuantlabSchema>,
+    rows: readonly AbPredictionsTable[],
+  ): Promise<void>;
+  /**
+   * Optional fast path for `abTests.appendOutcomes`: inserts the rows (whose keys are distinct)
+   * except those whose (prediction_id, variant) is stored already, and returns the indexes of the
+   * rows it skipped. Called inside a transaction. Without it the store sends multi-row
+   * `INSERT ... ON CONFLICT DO NOTHING RETURNING` statements.
+   */
+  insertNewOutcomeRows?(
+    db: Kysely<QuantlabSchema>,
+    rows: readonly AbOutcomesTable[],
+  ): Promise<number[]>;
 }
 
 /** SQL type names for the kinds of column quantlab stores. */
