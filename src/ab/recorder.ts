@@ -60,6 +60,8 @@ export class AbRecorder {
   readonly #maxPending: number;
   readonly #buffer: WriteBehindBuffer<AbWrite>;
   readonly #pending = new Map<string, PendingPrediction>();
+  /** Predictions whose outcome is being looked up in the database (a second call must wait its turn). */
+  readonly #lookingUp = new Set<string>();
   readonly #context: AbRecorderContext;
   readonly #reportError: BackgroundErrorReporter;
   readonly #logger: Logger;
@@ -196,6 +198,22 @@ export class AbRecorder {
 
   /** The outcome of a prediction this process does not hold: look it up, then accept. */
   async #recordLateOutcome(
+    predictionId: string,
+    actual: unknown,
+    options: OutcomeOptions | undefined,
+  ): Promise<void> {
+    if (this.#lookingUp.has(predictionId)) {
+      throw new ConflictError('prediction', predictionId, 'an outcome for it is being recorded');
+    }
+    this.#lookingUp.add(predictionId);
+    try {
+      await this.#acceptLateOutcome(predictionId, actual, options);
+    } finally {
+      this.#lookingUp.delete(predictionId);
+    }
+  }
+
+  async #acceptLateOutcome(
     predictionId: string,
     actual: unknown,
     options: OutcomeOptions | undefined,

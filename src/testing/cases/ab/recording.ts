@@ -86,6 +86,21 @@ export function abRecordingCases(target: ConformanceTarget): void {
       expect(results.variants[0]).toMatchObject({ n: 1, mean: 1 });
     });
 
+    it('counts one of two concurrent outcomes for the same prediction and rejects the other', async () => {
+      const { lab } = await abLab(labs, { abTests: { maxPendingPredictions: 0 } });
+      const test = await lab.abTests.create(abDefinition());
+      const id = lab.abTests.recordPrediction(test.id, { variant: 'control', prediction: 0 });
+      const settled = await Promise.allSettled([
+        lab.abTests.recordOutcome(id, 1),
+        lab.abTests.recordOutcome(id, 2),
+      ]);
+      expect(settled.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+      const rejected = settled.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+      expect(rejected.reason).toBeInstanceOf(ConflictError);
+      const results = await lab.abTests.results(test.id);
+      expect(results.variants[0]).toMatchObject({ n: 1, mean: 1 });
+    });
+
     it('checks input at once and records nothing for refused calls', async () => {
       const { lab } = await abLab(labs);
       const test = await lab.abTests.create(abDefinition());
