@@ -5,7 +5,9 @@ import { removeDatabaseFile, tempPath } from './support/temp.js';
 
 const db = tempPath('demo', '.db');
 const backtestDb = tempPath('backtest-tracking', '.db');
+const abDb = tempPath('ab-testing', '.db');
 afterAll(() => {
+  removeDatabaseFile(abDb, ['-wal', '-shm']);
   removeDatabaseFile(db, ['-wal', '-shm']);
   removeDatabaseFile(backtestDb, ['-wal', '-shm']);
 });
@@ -46,5 +48,27 @@ describe('examples', () => {
     expect(second.code).toBe(0);
     expect(second.stdout.match(/already completed/g)).toHaveLength(3);
     expect(second.stdout).toMatch(/runs that used dataset [0-9a-f]{12}…: 3/);
+  });
+
+  it('examples/ab-testing.ts routes a bot through an A/B test that ends with the challenger promoted', async () => {
+    const run = await runScript('examples/ab-testing.ts', [], { QUANTLAB_EXAMPLE_DB: abDb });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(
+      'test direction 1.0.1 vs 1.0.0: control = direction@1.0.0, challenger = direction@1.0.1',
+    );
+    expect(run.stdout).toMatch(
+      /after 500 trades: no significant difference yet: challenger − control = /,
+    );
+    expect(run.stdout).toContain(
+      'after 2500 trades: challenger better by 0.26 (always-valid 95% CI 0.01..0.50), p = 0.03, n = 1,281 vs 1,219',
+    );
+    expect(run.stdout).toContain(
+      'monitor: promoted challenger (direction@1.0.1 promoted to production)',
+    );
+    expect(run.stdout).toContain('test completed, winner challenger, promoted direction@1.0.1');
+    expect(run.stdout).toContain(
+      'history: stage_changed 1.0.1 staging → production by quantlab.abTests',
+    );
   });
 });
