@@ -165,7 +165,10 @@ export async function createLab(backend: StorageBackend, options: LabOptions = {
   }
   const logger = options.logger ?? silentLogger;
   const experimentOptions = resolveExperimentOptions(options.experiments);
-  const abTestOptions = resolveAbTestOptions(options.abTests);
+  const abTestOptions = resolveAbTestOptions(options.abTests, {
+    // DuckDB's commit and per-statement costs dominate small batches.
+    ...(backend.capabilities.bulkInsert === 'appender' ? { maxBatch: 5000 } : {}),
+  });
   const now = labClock(options.clock);
   const random = options.random ?? Math.random;
   const onError = options.onError;

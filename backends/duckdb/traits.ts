@@ -120,6 +120,13 @@ export const duckdbTraits: DialectTraits = {
       duckdbAppendQuery({ table: 'quantlab_ab_predictions' }, PREDICTION_COLUMNS, rows),
     );
   },
+  // The caller vouches the keys are new (see AbTestStore.appendOutcomes): the appender straight
+  // into the table, whose key still refuses a stored outcome (a unique violation).
+  appendOutcomeRows: async (db, rows) => {
+    await db.executeQuery(
+      duckdbAppendQuery({ table: 'quantlab_ab_outcomes' }, OUTCOME_COLUMNS, rows),
+    );
+  },
   // The appender cannot skip a row whose key exists, and looking the keys up first scans the
   // table (DuckDB's composite key index serves no IN-list lookup). So the rows are appended to a
   // keyless temporary table of the connection and moved with one INSERT ... SELECT ... ON

@@ -14,7 +14,7 @@ import type { BackgroundErrorReporter } from '../experiments/recorder.js';
 import type { IdGenerator } from '../ids.js';
 import type { Logger } from '../logger.js';
 import type { StorageBackend } from '../storage/backend.js';
-import type { OutcomeRecord, PredictionRecord } from '../storage/records.js';
+import type { OutcomeKey, OutcomeRecord, PredictionRecord } from '../storage/records.js';
 import { isPlainObject } from '../storage/validate.js';
 import type { ResolvedAbTestOptions } from './options.js';
 import { addCustomMetrics, checkActual, derivedValues } from './outcomes.js';
@@ -304,10 +304,24 @@ export class AbRecorder {
       if ('prediction' in item) predictions.push(item);
       else outcomes.push(item);
     }
-    const { duplicates } = await this.#backend.transaction(async (tx) => {
-      if (predictions.length > 0) await tx.abTests.appendPredictions(predictions);
-      return outcomes.length > 0 ? tx.abTests.appendOutcomes(outcomes) : { duplicates: [] };
-    });
+    // This process hands an outcome to the buffer only after checking no outcome of that
+    // prediction exists (in memory, or in the database for one it no longer holds), so the
+    // store may skip its own check. Another process may still have recorded one: then the
+    // batch is written again with the check, which skips and reports it.
+    const write = (assumeNew: boolean) =>
+      this.#backend.transaction(async (tx) => {
+        if (predictions.length > 0) await tx.abTests.appendPredictions(predictions);
+        return outcomes.length > 0
+          ? tx.abTests.appendOutcomes(outcomes, { assumeNew })
+          : { duplicates: [] };
+      });
+    let duplicates: readonly OutcomeKey[];
+    try {
+      ({ duplicates } = await write(true));
+    } catch (error) {
+      if (!(error instanceof ConflictError) || outcomes.length === 0) throw error;
+      ({ duplicates } = await write(false));
+    }
     if (duplicates.length > 0) {
       // Another process recorded these outcomes first: they are counted once, never twice.
       const first = duplicates[0] as { predictionId: string; variant: string };

@@ -239,8 +239,17 @@ export interface AbTestStore {
    * Appends outcomes and adds every value of each inserted outcome to the aggregate of its
    * (test, variant, metric), atomically. An outcome whose (prediction, variant) already has one
    * is skipped (counted once, across processes too) and returned in `duplicates`.
+   *
+   * With `assumeNew` the caller vouches that no outcome of `records` is stored yet, so the store
+   * may skip its duplicate check (DuckDB then appends straight into the table). If one is stored
+   * after all, the store either skips it as without the option or throws `ConflictError` having
+   * written nothing (inside a transaction, the transaction fails). Use it only where the write
+   * can be run again without it.
    */
-  appendOutcomes(records: readonly OutcomeRecord[]): Promise<{ duplicates: OutcomeKey[] }>;
+  appendOutcomes(
+    records: readonly OutcomeRecord[],
+    options?: { assumeNew?: boolean },
+  ): Promise<{ duplicates: OutcomeKey[] }>;
   /** The outcomes recorded for one prediction, ordered by variant. */
   listOutcomes(predictionId: string): Promise<OutcomeRecord[]>;
   /** The running aggregates of a test, ordered by variant, then metric. */

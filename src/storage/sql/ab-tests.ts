@@ -331,28 +331,35 @@ export function sqlAbTestStore(ctx: SqlContext): SqlAbTestStore {
         return row ? rowToPrediction(t, row) : undefined;
       }),
 
-    appendOutcomes: (records) =>
-      guard.run('abTests.appendOutcomes', async () => {
-        checkOutcomes(records);
-        if (records.length === 0) return { duplicates: [] };
-        const { unique, indexes, repeated } = firstOfEachKey(records);
-        const rows = unique.map((r) => outcomeToRow(t, r));
-        const skipped = await atomically(ctx, async (trx) => {
-          const skippedRows = await insertNewOutcomeRows(trx, rows);
-          const skippedSet = new Set(skippedRows);
-          const stored =
-            skippedRows.length === 0 ? unique : unique.filter((_, i) => !skippedSet.has(i));
-          await addToAggregates(trx, outcomeDeltas(stored));
-          return skippedRows;
-        });
-        for (const i of skipped) repeated[indexes[i] as number] = true;
-        const duplicates: OutcomeKey[] = [];
-        records.forEach((r, index) => {
-          if (repeated[index])
-            duplicates.push({ predictionId: r.predictionId, variant: r.variant });
-        });
-        return { duplicates };
-      }),
+    appendOutcomes: (records, options) =>
+      guard.run(
+        'abTests.appendOutcomes',
+        async () => {
+          checkOutcomes(records);
+          if (records.length === 0) return { duplicates: [] };
+          const { unique, indexes, repeated } = firstOfEachKey(records);
+          const rows = unique.map((r) => outcomeToRow(t, r));
+          const append = options?.assumeNew === true ? t.appendOutcomeRows : undefined;
+          const skipped = await atomically(ctx, async (trx) => {
+            let skippedRows: number[] = [];
+            if (append !== undefined) await append(trx, rows);
+            else skippedRows = await insertNewOutcomeRows(trx, rows);
+            const skippedSet = new Set(skippedRows);
+            const stored =
+              skippedRows.length === 0 ? unique : unique.filter((_, i) => !skippedSet.has(i));
+            await addToAggregates(trx, outcomeDeltas(stored));
+            return skippedRows;
+          });
+          for (const i of skipped) repeated[indexes[i] as number] = true;
+          const duplicates: OutcomeKey[] = [];
+          records.forEach((r, index) => {
+            if (repeated[index])
+              duplicates.push({ predictionId: r.predictionId, variant: r.variant });
+          });
+          return { duplicates };
+        },
+        { entity: 'outcome' },
+      ),
 
     listOutcomes: (predictionId) =>
       guard.run('abTests.listOutcomes', async () => {

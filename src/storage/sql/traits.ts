@@ -90,6 +90,11 @@ export interface DialectTraits {
     db: Kysely<QuantlabSchema>,
     rows: readonly AbOutcomesTable[],
   ): Promise<number[]>;
+  /**
+   * Optional fast path for `abTests.appendOutcomes(rows, { assumeNew: true })`: appends the rows
+   * without looking for stored keys; a stored key fails it with a unique violation.
+   */
+  appendOutcomeRows?(db: Kysely<QuantlabSchema>, rows: readonly AbOutcomesTable[]): Promise<void>;
 }
 
 /** SQL type names for the kinds of column quantlab stores. */

@@ -522,6 +522,36 @@ export function abStoreCases(backend: () => StorageBackend): void {
       ]);
     });
 
+    it('with assumeNew, stores new outcomes and never counts a stored one twice', async () => {
+      const [first, second, third] = outcomesOf('t1', [1, 2, 3]) as [
+        OutcomeRecord,
+        OutcomeRecord,
+        OutcomeRecord,
+      ];
+      expect(await ab().appendOutcomes([first, second], { assumeNew: true })).toEqual({
+        duplicates: [],
+      });
+      const again = { ...first, actual: 100, values: { pnl: 100 } };
+      // A stored key: skipped as without the option, or refused whole with ConflictError.
+      const outcome = await ab()
+        .appendOutcomes([third, again], { assumeNew: true })
+        .then(
+          (result) => ({ result }),
+          (error: unknown) => ({ error }),
+        );
+      if ('error' in outcome) {
+        expect(outcome.error).toBeInstanceOf(ConflictError);
+        expect(await ab().aggregates('t1')).toEqual([aggregateOf('control', 'pnl', [1, 2])]);
+        await ab().appendOutcomes([third, again]);
+      } else {
+        expect(outcome.result.duplicates).toEqual([
+          { predictionId: first.predictionId, variant: first.variant },
+        ]);
+      }
+      expect(await ab().aggregates('t1')).toEqual([aggregateOf('control', 'pnl', [1, 2, 3])]);
+      expect(await ab().listOutcomes(first.predictionId)).toEqual([first]);
+    });
+
     it('keeps the first of outcomes repeated within one batch and reports the others', async () => {
       const [a, b] = outcomesOf('t1', [1, 2]) as [OutcomeRecord, OutcomeRecord];
       const aAgain = { ...a, actual: 10, values: { pnl: 10 } };
