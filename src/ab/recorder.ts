@@ -60,6 +60,9 @@ export class AbRecorder {
   readonly #maxPending: number;
   readonly #buffer: WriteBehindBuffer<AbWrite>;
   readonly #pending = new Map<string, PendingPrediction>();
+  /** The last `maxPendingPredictions` prediction ids, oldest at `#ringNext` once full. */
+  readonly #ring: (string | undefined)[] = [];
+  #ringNext = 0;
   /** Predictions whose outcome is being looked up in the database (a second call must wait its turn). */
   readonly #lookingUp = new Set<string>();
   readonly #context: AbRecorderContext;
@@ -159,13 +162,24 @@ export class AbRecorder {
       at: this.#now(),
     };
     this.#buffer.add(record); // throws BackpressureError / ClosedError: nothing accepted
-    this.#pending.set(id, { testId: test.id, variant, prediction, shadow });
-    if (this.#pending.size > this.#maxPending) {
-      // Forget the oldest: its outcome is still accepted, after a database lookup.
-      const oldest = this.#pending.keys().next().value as string;
-      this.#pending.delete(oldest);
-    }
+    this.#remember(id, { testId: test.id, variant, prediction, shadow });
     return id;
+  }
+
+  /**
+   * Keeps a prediction for its outcome, forgetting the one made `maxPendingPredictions` calls
+   * ago if it is still waiting (its outcome is still accepted, after a database lookup). A ring
+   * of ids does it in O(1): evicting through the Map's own order would walk past the deleted
+   * entries V8 keeps until a rehash, quadratic once the limit is reached.
+   */
+  #remember(id: string, prediction: PendingPrediction): void {
+    if (this.#maxPending === 0) return;
+    const slot = this.#ringNext;
+    const oldest = this.#ring[slot];
+    if (oldest !== undefined) this.#pending.delete(oldest);
+    this.#ring[slot] = id;
+    this.#ringNext = slot + 1 === this.#maxPending ? 0 : slot + 1;
+    this.#pending.set(id, prediction);
   }
 
   recordOutcome(predictionId: string, actual: unknown, options?: OutcomeOptions): Promise<void> {
