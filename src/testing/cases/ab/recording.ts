@@ -73,6 +73,21 @@ export function abRecordingCases(target: ConformanceTarget): void {
       expect(close(results.variants[0]?.mae ?? null, (10 + 9 + 8) / 3)).toBe(true);
     });
 
+    it('keeps at most maxPendingPredictions in memory and still accepts the outcomes of the others', async () => {
+      const { lab } = await abLab(labs, { abTests: { maxPendingPredictions: 2 } });
+      const test = await lab.abTests.create(abDefinition());
+      const ids = [1, 2, 3, 4, 5].map((p) =>
+        lab.abTests.recordPrediction(test.id, { variant: 'control', prediction: p }),
+      );
+      // The last two answer from memory, the first three after a lookup; out of order on purpose.
+      for (const id of [ids[4], ids[0], ids[3], ids[2], ids[1]]) {
+        await lab.abTests.recordOutcome(id as string, 0);
+      }
+      const results = await lab.abTests.results(test.id);
+      expect(results.variants[0]).toMatchObject({ predictions: 5, n: 5, mean: 0 });
+      expect(close(results.variants[0]?.mae ?? null, 3)).toBe(true);
+    });
+
     it('rejects an outcome for an unknown prediction id and a second outcome for the same prediction', async () => {
       const { lab } = await abLab(labs);
       const test = await lab.abTests.create(abDefinition());
