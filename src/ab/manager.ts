@@ -404,7 +404,8 @@ export class AbTestManager {
    * Ends a running or paused test, recording the winner of the final results. Refused while a
    * variant has fewer outcomes than the minimum (`minSamplesPerVariant` raised to what the MDE
    * needs), unless `force`. With `autoPromote`, a winner's model version is promoted to
-   * production through `lab.models` (recorded in its history).
+   * production through `lab.models` (recorded in its history), but only when every variant has
+   * the minimum samples: a forced completion never promotes on too little evidence.
    *
    * @throws ConflictError below the minimum samples; InvalidTransitionError from another status.
    * @example
@@ -611,7 +612,8 @@ export class AbTestManager {
     }
     let done = testFromRecord(updated);
     this.#routers.get(test.id)?.update(done);
-    if (promote && winner !== null) {
+    // Never promote on too little evidence, even when the test ends early (forced, endAt).
+    if (promote && winner !== null && results.enoughSamples) {
       const variant = test.variants.find((v) => v.name === winner);
       if (variant !== undefined) {
         try {

@@ -6,7 +6,7 @@
  * @module
  */
 import { BackendError } from '../errors.js';
-import type { AbTestRecord, JsonObject, JsonValue } from '../storage/records.js';
+import type { AbTestRecord, JsonObject } from '../storage/records.js';
 import type { Allocation, MetricSpec } from './definition.js';
 import type { AbTest, AbTestVariant } from './types.js';
 
@@ -136,9 +136,4 @@ export function stateOf(test: AbTest): TestState {
     winner: test.winner,
     promoted: test.promoted,
   };
-}
-
-/** A JSON value from a plain number map (for shadow predictions). @internal */
-export function numberMap(values: Readonly<Record<string, number>>): { [k: string]: JsonValue } {
-  return { ...values };
 }

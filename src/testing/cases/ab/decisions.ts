@@ -182,6 +182,35 @@ export function abDecisionCases(target: ConformanceTarget): void {
       expect(forced.test.endReason).toBe('forced');
     });
 
+    it('with autoPromote, promotes the winner of a completed test, but never of one forced early', async () => {
+      const { lab, challenger, control } = await abLab(labs);
+      const early = await lab.abTests.create(
+        abDefinition({ autoPromote: true, minSamplesPerVariant: 40 }),
+      );
+      await feed(lab, early, 'control', series(20, 1));
+      await feed(lab, early, 'challenger', series(20, 6));
+      const forced = await lab.abTests.complete(early.id, { force: true });
+      expect(forced.test).toMatchObject({
+        winner: 'challenger',
+        promoted: null,
+        endReason: 'forced',
+      });
+      expect((await lab.models.get(MODEL, { stage: 'production' })).version).toBe(control.version);
+      const test = await lab.abTests.create(
+        abDefinition({ autoPromote: true, minSamplesPerVariant: 20 }),
+      );
+      await feed(lab, test, 'control', series(20, 1));
+      await feed(lab, test, 'challenger', series(20, 6));
+      const done = await lab.abTests.complete(test.id);
+      expect(done.test).toMatchObject({
+        winner: 'challenger',
+        promoted: { model: MODEL, version: challenger.version },
+      });
+      expect((await lab.models.get(MODEL, { stage: 'production' })).version).toBe(
+        challenger.version,
+      );
+    });
+
     it('fails with a reason', async () => {
       const { lab } = await abLab(labs);
       const test = await lab.abTests.create(abDefinition());
