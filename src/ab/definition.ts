@@ -10,9 +10,16 @@ import { instant } from '../experiments/definition.js';
 import { jsonObjectSchema } from '../experiments/json.js';
 import { MODEL_STAGES } from '../models/stages.js';
 
-/** How `route` picks a variant. */
+/**
+ * How `route` picks a variant, in the order the docs describe them.
+ *
+ * @example
+ * ```ts
+ * ALLOCATIONS.includes('thompson'); // true
+ * ```
+ */
 export const ALLOCATIONS = ['hash', 'random', 'weighted', 'epsilon-greedy', 'thompson'] as const;
-/** How `route` picks a variant: see {@link AbTestDefinitionInput.allocation}. */
+/** How `route` picks a variant (see `AbTestManager.route`). */
 export type Allocation = (typeof ALLOCATIONS)[number];
 
 /** The metrics every outcome carries, derived from the prediction and the realised value. */
@@ -23,7 +30,7 @@ export const DERIVED_METRICS = [
   'squared_error',
   'hit',
 ] as const;
-/** A metric derived from every outcome: see {@link AbTestDefinitionInput.primaryMetric}. */
+/** A metric derived from every outcome (see `AbTestManager.recordOutcome`). */
 export type DerivedMetric = (typeof DERIVED_METRICS)[number];
 
 /** Metric names: a letter or underscore, then letters, digits, `_`, `.`, `-`; at most 100. */
@@ -62,7 +69,15 @@ const secondaryMetricSchema = z.union([
   }),
 ]);
 
-/** The zod schema of {@link AbTestDefinitionInput}. @internal */
+/**
+ * The zod schema of {@link AbTestDefinitionInput}: what `abTests.create` validates (defaults
+ * applied, cross-field rules checked). Use it to check a definition before sending it.
+ *
+ * @example
+ * ```ts
+ * abTestDefinitionSchema.safeParse({ name: 'x', variants: [] }).success; // false: two variants at least
+ * ```
+ */
 export const abTestDefinitionSchema = z
   .strictObject({
     id: z

@@ -4,7 +4,13 @@
  *
  * @module
  */
-export type { AbTestDefinitionInput, Allocation, MetricSpec } from './definition.js';
+export {
+  type AbTestDefinitionInput,
+  ALLOCATIONS,
+  type Allocation,
+  abTestDefinitionSchema,
+  type MetricSpec,
+} from './definition.js';
 export { AB_TEST_STATUSES, AB_TEST_TRANSITIONS } from './lifecycle.js';
 export { AbTestManager, type CompleteOptions } from './manager.js';
 export type { AbTestOptions } from './options.js';
