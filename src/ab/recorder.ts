@@ -47,6 +47,9 @@ export interface AbRecorderContext {
 
 const RESOLVED: Promise<void> = Promise.resolve();
 
+/** Units per hash test whose first prediction is counted for the SRM check (see #firstOfUnit). */
+const UNITS_TRACKED = 100_000;
+
 /**
  * Accepts predictions and outcomes and persists them in batches.
  *
@@ -60,6 +63,8 @@ export class AbRecorder {
   readonly #maxPending: number;
   readonly #buffer: WriteBehindBuffer<AbWrite>;
   readonly #pending = new Map<string, PendingPrediction>();
+  /** Per hash test, the units this process has recorded a prediction of (at most UNITS_TRACKED). */
+  readonly #units = new Map<string, Set<string>>();
   /** The last `maxPendingPredictions` prediction ids, oldest at `#ringNext` once full. */
   readonly #ring: (string | undefined)[] = [];
   #ringNext = 0;
@@ -150,6 +155,7 @@ export class AbRecorder {
     }
     const shadow = checkShadow(router, variant, input.shadowPredictions);
     const id = this.#nextId();
+    const firstOfUnit = unit !== undefined && this.#firstOfUnit(router, unit);
     const record: PredictionRecord = {
       id,
       testId: test.id,
@@ -160,10 +166,32 @@ export class AbRecorder {
       confidence: confidence ?? null,
       shadow,
       at: this.#now(),
+      ...(firstOfUnit ? { firstOfUnit } : {}),
     };
     this.#buffer.add(record); // throws BackpressureError / ClosedError: nothing accepted
     this.#remember(id, { testId: test.id, variant, prediction, shadow });
     return id;
+  }
+
+  /**
+   * Whether this is the first prediction of `unit` in a hash test that this process records, so
+   * the store counts the unit for the SRM check (hashing assigns units, and a bot predicts for
+   * the same account many times). The first UNITS_TRACKED units of each test are tracked; the
+   * units after them are not counted at all, which keeps the count a fair sample (a unit's
+   * arrival order does not depend on its variant) and memory bounded. Units seen by several
+   * processes, or again after a restart, are counted by each.
+   */
+  #firstOfUnit(router: TestRouter, unit: string): boolean {
+    const test = router.test;
+    if (test.allocation !== 'hash' || test.mode !== 'split') return false;
+    let seen = this.#units.get(test.id);
+    if (seen === undefined) {
+      seen = new Set();
+      this.#units.set(test.id, seen);
+    }
+    if (seen.size >= UNITS_TRACKED || seen.has(unit)) return false;
+    seen.add(unit);
+    return true;
   }
 
   /**

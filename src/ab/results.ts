@@ -7,6 +7,7 @@
  */
 import { benjaminiHochberg } from '../stats/multiple-testing.js';
 import type { AbAggregate } from '../storage/records.js';
+import { PREDICTIONS_METRIC, UNITS_METRIC } from '../storage/validate.js';
 import { type AnalysisResult, analyzeTest, type VariantAggregate } from './analysis.js';
 import type { MetricSpec } from './definition.js';
 import type {
@@ -16,9 +17,6 @@ import type {
   VariantComparison,
   VariantResult,
 } from './types.js';
-
-/** Aggregate metric that counts predictions. @internal */
-export const PREDICTIONS_METRIC = '$predictions';
 
 /** Lookup of aggregates by variant and metric. @internal */
 export class AggregateTable {
@@ -61,6 +59,9 @@ export function buildResults(test: AbTest, aggregates: readonly AbAggregate[]): 
   const table = new AggregateTable(aggregates);
   const primary = table.sums(test, test.primaryMetric);
   const predictions = test.variants.map((v) => table.get(v.name, PREDICTIONS_METRIC)?.n ?? 0);
+  // Hashing assigns units, not predictions: the SRM check counts distinct units when known.
+  const units = test.variants.map((v) => table.get(v.name, UNITS_METRIC)?.n ?? 0);
+  const assignments = units.some((n) => n > 0) ? units : predictions;
   const ready = primary.every((v) => v.n >= 2);
   let analysis: AnalysisResult | undefined;
   if (ready) {
@@ -70,7 +71,7 @@ export function buildResults(test: AbTest, aggregates: readonly AbAggregate[]): 
       confidenceLevel: test.confidenceLevel,
       sequential: test.sequential,
       expectedWeights: expectedWeights(test),
-      assignmentCounts: predictions,
+      assignmentCounts: assignments,
       variants: primary,
       ...(test.minimumDetectableEffect === null
         ? {}

@@ -1,6 +1,6 @@
 import type { OutcomeRecord, PredictionRecord } from './records.js';
 import { compareText } from './text-order.js';
-import { PREDICTIONS_METRIC } from './validate.js';
+import { PREDICTIONS_METRIC, UNITS_METRIC } from './validate.js';
 
 /*
  * What a batch of predictions or outcomes adds to the A/B aggregates, computed the same way by
@@ -76,7 +76,9 @@ function addTo(
 export function predictionDeltas(records: readonly PredictionRecord[]): AggregateDelta[] {
   const deltas = new DeltaMap();
   for (const r of records) {
-    addTo(deltas.of(r.testId, r.variant), r.testId, r.variant, PREDICTIONS_METRIC, undefined);
+    const own = deltas.of(r.testId, r.variant);
+    addTo(own, r.testId, r.variant, PREDICTIONS_METRIC, undefined);
+    if (r.firstOfUnit === true) addTo(own, r.testId, r.variant, UNITS_METRIC, undefined);
     if (r.shadow !== null) {
       for (const variant of Object.keys(r.shadow)) {
         addTo(deltas.of(r.testId, variant), r.testId, variant, PREDICTIONS_METRIC, undefined);

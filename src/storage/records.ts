@@ -341,6 +341,12 @@ export interface PredictionRecord {
    */
   shadow: { [variant: string]: number } | null;
   at: Date;
+  /**
+   * Set by the writer when this is the first prediction of `unit` in the test that it knows
+   * of: the store then adds 1 to the `$units` count of the variant (what the SRM check of a
+   * hash test counts, since a unit is what hashing assigns). Not stored as a column.
+   */
+  firstOfUnit?: boolean;
 }
 
 /** The realised outcome of one prediction, for one variant (shadow predictions get their own). */

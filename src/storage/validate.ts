@@ -586,6 +586,9 @@ export function checkAbTestQuery(query: AbTestQuery, field = 'query'): void {
  */
 export const PREDICTIONS_METRIC = '$predictions';
 
+/** The aggregate metric that counts distinct units (see `PredictionRecord.firstOfUnit`); reserved too. */
+export const UNITS_METRIC = '$units';
+
 /** A plain object whose values are finite numbers, by text key (shadow predictions, outcome values). */
 function checkNumberMap(value: unknown, field: string, what: string): void {
   if (!isPlainObject(value)) {
@@ -614,6 +617,11 @@ export function checkPredictions(
     checkOptionalFinite(record.confidence, `${path}.confidence`);
     if (record.shadow !== null) checkNumberMap(record.shadow, `${path}.shadow`, 'predictions');
     checkDate(record.at, `${path}.at`);
+    if (record.firstOfUnit !== undefined && typeof record.firstOfUnit !== 'boolean') {
+      throw new ValidationError(`${path}.firstOfUnit`, 'must be a boolean', {
+        received: record.firstOfUnit,
+      });
+    }
   }
 }
 
@@ -627,11 +635,10 @@ export function checkOutcomes(records: readonly OutcomeRecord[], field = 'outcom
     checkText(record.variant, `${path}.variant`);
     checkFinite(record.actual, `${path}.actual`);
     checkNumberMap(record.values, `${path}.values`, 'metric values');
-    if (Object.hasOwn(record.values, PREDICTIONS_METRIC)) {
-      throw new ValidationError(
-        `${path}.values.${PREDICTIONS_METRIC}`,
-        'is reserved for the prediction count',
-      );
+    for (const reserved of [PREDICTIONS_METRIC, UNITS_METRIC]) {
+      if (Object.hasOwn(record.values, reserved)) {
+        throw new ValidationError(`${path}.values.${reserved}`, 'is reserved for a count');
+      }
     }
     checkDate(record.at, `${path}.at`);
   }

@@ -353,6 +353,26 @@ export function abStoreCases(backend: () => StorageBackend): void {
       await ab().appendPredictions([]);
     });
 
+    it('counts the predictions marked firstOfUnit as $units, without storing the mark', async () => {
+      const first = prediction('t1', { variant: 'control', unit: 'acct-1', firstOfUnit: true });
+      await ab().appendPredictions([
+        first,
+        prediction('t1', { variant: 'control', unit: 'acct-1' }),
+        prediction('t1', { variant: 'challenger', unit: 'acct-2', firstOfUnit: true }),
+        prediction('t1', { variant: 'control', unit: 'acct-3', firstOfUnit: false }),
+      ]);
+      expect(await ab().aggregates('t1')).toEqual([
+        predictionsCount('challenger', 1),
+        { variant: 'challenger', metric: '$units', n: 1, sum: 0, sumOfSquares: 0 },
+        predictionsCount('control', 3),
+        { variant: 'control', metric: '$units', n: 1, sum: 0, sumOfSquares: 0 },
+      ]);
+      const { firstOfUnit: _mark, ...stored } = first;
+      expect(await ab().getPrediction(first.id)).toEqual(stored);
+      const bad = { ...prediction('t1'), firstOfUnit: 'yes' } as unknown as PredictionRecord;
+      expect(await caught(ab().appendPredictions([bad]))).toBeInstanceOf(ValidationError);
+    });
+
     it('counts predictions per variant, shadow variants included, as $predictions', async () => {
       await ab().appendPredictions([
         prediction('t1', { variant: 'control' }),

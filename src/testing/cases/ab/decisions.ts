@@ -96,6 +96,30 @@ export function abDecisionCases(target: ConformanceTarget): void {
       expect(results.recommendation).toMatch(/^sample ratio mismatch/);
     });
 
+    it('checks the split of a hash test on distinct units, not on repeated predictions', async () => {
+      const { lab } = await abLab(labs);
+      const test = await lab.abTests.create(abDefinition({ sequential: false }));
+      // 200 accounts; the challenger's accounts trade five times as often as the control's.
+      for (let i = 0; i < 200; i++) {
+        const unit = `acct-${i}`;
+        const route = lab.abTests.route(test.id, { unit });
+        const repeats = route.variant === 'challenger' ? 5 : 1;
+        for (let k = 0; k < repeats; k++) {
+          const id = lab.abTests.recordPrediction(test.id, {
+            variant: route.variant,
+            unit,
+            prediction: 0,
+          });
+          await lab.abTests.recordOutcome(id, (i % 7) + k);
+        }
+      }
+      const results = await lab.abTests.results(test.id);
+      const [control, challenger] = results.variants;
+      expect((challenger?.predictions ?? 0) / (control?.predictions ?? 1)).toBeGreaterThan(3);
+      expect(results.srm?.mismatch).toBe(false);
+      expect(results.srm?.pValue).toBeGreaterThan(0.001);
+    });
+
     it('analyses secondary metrics with Benjamini-Hochberg across them', async () => {
       const { lab } = await abLab(labs);
       const test = await lab.abTests.create(
