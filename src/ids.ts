@@ -6,8 +6,12 @@
  * @module
  */
 
-/** A function returning a new id each call. @internal */
-export type IdGenerator = () => string;
+/**
+ * A function returning a new id each call; `at`, when given, is the time to use instead of
+ * reading the clock (for a caller that has just read it for the record's own timestamp).
+ * @internal
+ */
+export type IdGenerator = (at?: Date) => string;
 
 const HEX: readonly string[] = Array.from({ length: 256 }, (_, i) =>
   i.toString(16).padStart(2, '0'),
@@ -34,8 +38,8 @@ export function uuidv7Generator(clock: () => Date, random: () => number): IdGene
   let lastMs = -1;
   let counter = 0;
   const word = () => Math.floor(random() * 0x1_0000_0000) >>> 0;
-  return () => {
-    let ms = clock().getTime();
+  return (at?: Date) => {
+    let ms = (at ?? clock()).getTime();
     if (!Number.isFinite(ms) || ms < 0) ms = 0;
     if (ms > lastMs) {
       lastMs = ms;

@@ -154,7 +154,8 @@ export class AbRecorder {
       }
     }
     const shadow = checkShadow(router, variant, input.shadowPredictions);
-    const id = this.#nextId();
+    const at = this.#now();
+    const id = this.#nextId(at);
     const firstOfUnit = unit !== undefined && this.#firstOfUnit(router, unit);
     const record: PredictionRecord = {
       id,
@@ -165,7 +166,7 @@ export class AbRecorder {
       prediction,
       confidence: confidence ?? null,
       shadow,
-      at: this.#now(),
+      at,
       ...(firstOfUnit ? { firstOfUnit } : {}),
     };
     this.#buffer.add(record); // throws BackpressureError / ClosedError: nothing accepted

@@ -67,9 +67,38 @@ export function copyJsonObject(value: unknown, issues: JsonIssue[]): JsonObject 
     issues.push({ path: [], message: 'must be a plain JSON object', input: value });
     return undefined;
   }
+  const flat = copyFlatObject(value);
+  if (flat !== undefined) return flat;
   const before = issues.length;
   const copy = copyValue(value, [], 0, new Set(), issues);
   return issues.length === before ? (copy as JsonObject) : undefined;
+}
+
+/**
+ * The fast path of {@link copyJsonObject} for what the hot paths pass most (the features of a
+ * prediction): a flat object of finite numbers, strings, booleans and nulls, with no NUL and no
+ * `__proto__` key. Returns `undefined` for anything else, which the general path then checks
+ * and reports.
+ */
+function copyFlatObject(value: Record<string, unknown>): JsonObject | undefined {
+  const copy: JsonObject = {};
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    if (key === '__proto__' || key.includes('\u0000')) return undefined;
+    const item = value[key];
+    if (typeof item === 'number') {
+      if (!Number.isFinite(item)) return undefined;
+      copy[key] = item === 0 ? 0 : item;
+    } else if (typeof item === 'string') {
+      if (item.includes('\u0000')) return undefined;
+      copy[key] = item;
+    } else if (item === null || typeof item === 'boolean') {
+      copy[key] = item;
+    } else if (item !== undefined) {
+      return undefined;
+    }
+  }
+  return copy;
 }
 
 function copyValue(
