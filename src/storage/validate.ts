@@ -90,7 +90,28 @@ export function checkJsonObject(
 ): asserts value is Record<string, JsonValue> {
   if (!isPlainObject(value))
     throw new ValidationError(field, 'must be a plain JSON object', { received: value });
-  checkJson(value, field);
+  if (!isFlatJson(value)) checkJson(value, field);
+}
+
+/**
+ * Whether a plain object holds only finite numbers, NUL-free strings, booleans and nulls under
+ * NUL-free keys: the common case (features, metadata), checked without building a path per
+ * value. Anything else goes through the full walk, which names the bad field.
+ */
+function isFlatJson(value: Record<string, unknown>): boolean {
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    if (key.includes('\u0000')) return false;
+    const item = value[key];
+    if (typeof item === 'number') {
+      if (!Number.isFinite(item)) return false;
+    } else if (typeof item === 'string') {
+      if (item.includes('\u0000')) return false;
+    } else if (item !== null && item !== undefined && typeof item !== 'boolean') {
+      return false;
+    }
+  }
+  return true;
 }
 
 function visitJson(value: unknown, path: string, depth: number, ancestors: Set<object>): void {
