@@ -136,8 +136,17 @@ export function psi(
   return { psi: total, bins: out };
 }
 
-/** `np.quantile(sorted, p)` with method 'linear', on an ascending sample. */
-function quantileLinear(sorted: Float64Array, p: number): number {
+/**
+ * `np.quantile(sorted, p)` with method 'linear' (Hyndman and Fan type 7) and NumPy's `_lerp`
+ * arithmetic, on an ascending sample.
+ *
+ * @example
+ * ```ts
+ * quantileLinear(Float64Array.of(1, 2, 3, 4), 0.5); // 2.5
+ * ```
+ * @internal
+ */
+export function quantileLinear(sorted: Float64Array, p: number): number {
   const n = sorted.length;
   const vi = (n - 1) * p;
   if (vi >= n - 1) return sorted[n - 1] as number;
