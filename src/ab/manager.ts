@@ -488,6 +488,8 @@ export class AbTestManager {
         try {
           actions.push(...(await this.#monitorOne(testFromRecord(record))));
         } catch (error) {
+          // Another process moved the test first (it monitors too): nothing to report.
+          if (error instanceof ConflictError) continue;
           this.#reportError(error, {
             source: 'abTests.monitor',
             attempt: 1,
