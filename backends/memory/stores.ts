@@ -25,6 +25,7 @@ import {
   checkText,
 } from '../../src/storage/validate.js';
 import { AbData, AbView, memoryAbTestStore } from './ab-tests.js';
+import { DriftData, DriftView, memoryDriftStore } from './drift.js';
 import { ModelData, ModelView, memoryModelStore } from './models.js';
 import { compareDates, compareText, firstInOrder } from './order.js';
 import { AppendTable, AppendView, KeyedTable, KeyedView } from './tables.js';
@@ -42,6 +43,7 @@ export class MemoryData {
   readonly artifactInputs = new KeyedTable<ArtifactInputLink>();
   readonly models = new ModelData();
   readonly abTests = new AbData();
+  readonly drift = new DriftData();
 }
 
 interface StoredLink extends ArtifactLink {
@@ -58,6 +60,7 @@ export class MemoryView {
   readonly artifactInputs: KeyedView<ArtifactInputLink>;
   readonly models: ModelView;
   readonly abTests: AbView;
+  readonly drift: DriftView;
 
   constructor(data: MemoryData, transactional: boolean) {
     this.experiments = new KeyedView(data.experiments, transactional);
@@ -68,6 +71,7 @@ export class MemoryView {
     this.artifactInputs = new KeyedView(data.artifactInputs, transactional);
     this.models = new ModelView(data.models, transactional);
     this.abTests = new AbView(data.abTests, transactional);
+    this.drift = new DriftView(data.drift, transactional);
   }
 
   commit(): void {
@@ -79,6 +83,7 @@ export class MemoryView {
     this.artifactInputs.commit();
     this.models.commit();
     this.abTests.commit();
+    this.drift.commit();
   }
 }
 
@@ -370,6 +375,7 @@ export function memoryOperations(
 
     models: memoryModelStore(view.models, run, runWrite),
     abTests: memoryAbTestStore(view.abTests, run, runWrite),
+    drift: memoryDriftStore(view.drift, run, runWrite),
   };
 }
 

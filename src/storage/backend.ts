@@ -9,6 +9,9 @@ import type {
   ArtifactInputLink,
   ArtifactLink,
   ArtifactRecord,
+  DriftBaselineRecord,
+  DriftReportQuery,
+  DriftReportRecord,
   ExperimentPatch,
   ExperimentQuery,
   ExperimentRecord,
@@ -95,6 +98,7 @@ export interface StorageOperations {
   readonly artifacts: ArtifactStore;
   readonly models: ModelStore;
   readonly abTests: AbTestStore;
+  readonly drift: DriftStore;
 }
 
 /** Persistence of experiments. */
@@ -256,6 +260,35 @@ export interface AbTestStore {
   aggregates(testId: string): Promise<AbAggregate[]>;
   /** Prediction and outcome rows per variant, counted from the rows (ordered by variant). */
   countRows(testId: string): Promise<AbRowCount[]>;
+}
+
+/**
+ * Persistence of drift baselines (one per model version, its feature sketches as opaque JSON)
+ * and of drift reports.
+ */
+export interface DriftStore {
+  /**
+   * Stores the baseline of `record.modelName@record.modelVersion`, replacing the one stored
+   * before (all of it, features included), atomically.
+   */
+  putBaseline(record: DriftBaselineRecord): Promise<void>;
+  /**
+   * The baseline of a model version, or `undefined`. With `features`, only the sketches of those
+   * features (the ones stored, in stored order) are loaded.
+   */
+  getBaseline(
+    modelName: string,
+    modelVersion: string,
+    options?: { features?: readonly string[] },
+  ): Promise<DriftBaselineRecord | undefined>;
+  /** Deletes the baseline of a model version with its features; returns whether it existed. */
+  deleteBaseline(modelName: string, modelVersion: string): Promise<boolean>;
+  /** Inserts a report; `ConflictError` when the id exists. */
+  insertReport(record: DriftReportRecord): Promise<void>;
+  /** One report, or `undefined`. */
+  getReport(id: string): Promise<DriftReportRecord | undefined>;
+  /** Reports matching the filter, newest first (created_at, then id, descending). */
+  listReports(query?: DriftReportQuery): Promise<DriftReportRecord[]>;
 }
 
 /** Identity of a backend. */

@@ -391,3 +391,60 @@ export interface AbRowCount {
   /** Outcome rows scoring this variant (shadow outcomes included). */
   outcomes: number;
 }
+
+/**
+ * The drift baseline of one model version: the sketch of each feature (what a check compares
+ * live data with) and the reference value of each performance metric.
+ */
+export interface DriftBaselineRecord {
+  modelName: string;
+  modelVersion: string;
+  /**
+   * One sketch per feature, in the order the caller gave them. The facade encodes each sketch as
+   * JSON (a numeric sketch's sample as base64 doubles); the store keeps it as it is given.
+   */
+  features: DriftBaselineFeature[];
+  /** Reference value of each performance metric, by name. */
+  metrics: { [metric: string]: number };
+  /** Anything else the facade keeps with the baseline (e.g. a sample of prediction errors). */
+  extra: JsonObject;
+  createdAt: Date;
+}
+
+/** One feature's sketch inside a {@link DriftBaselineRecord}. */
+export interface DriftBaselineFeature {
+  feature: string;
+  sketch: JsonObject;
+}
+
+/** One stored drift check: the report as JSON, with the verdicts a listing filters on. */
+export interface DriftReportRecord {
+  /** Unique, time-ordered id (UUIDv7). */
+  id: string;
+  modelName: string;
+  modelVersion: string;
+  /** The overall verdict: data, performance or concept drift. */
+  drifted: boolean;
+  dataDrifted: boolean;
+  performanceDrifted: boolean;
+  conceptDrifted: boolean;
+  /** The whole report as the facade built it. */
+  report: JsonObject;
+  createdAt: Date;
+}
+
+/** Filter for {@link DriftStore.listReports}; newest first (created_at, then id, descending). */
+export interface DriftReportQuery {
+  modelName?: string;
+  modelVersion?: string;
+  /** Reports created at or after this time. */
+  from?: Date;
+  /** Reports created before this time (exclusive). */
+  to?: Date;
+  /** Only reports whose overall verdict is drift. */
+  driftedOnly?: boolean;
+  /** Continue after this row (keyset pagination; the last row of the previous page). */
+  after?: { createdAt: Date; id: string };
+  /** At most this many (default 100). */
+  limit?: number;
+}

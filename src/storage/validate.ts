@@ -5,6 +5,9 @@ import type {
   AbTestRecord,
   ArtifactLink,
   ArtifactRecord,
+  DriftBaselineRecord,
+  DriftReportQuery,
+  DriftReportRecord,
   ExperimentPatch,
   ExperimentQuery,
   ExperimentRecord,
@@ -663,6 +666,73 @@ export function checkOutcomes(records: readonly OutcomeRecord[], field = 'outcom
     }
     checkDate(record.at, `${path}.at`);
   }
+}
+
+/** Text that names something (a model, a version): non-empty. */
+function checkName(value: unknown, field: string): asserts value is string {
+  checkText(value, field);
+  if (value.length === 0) throw new ValidationError(field, 'must not be empty');
+}
+
+/**
+ * Checks a drift baseline: the model name and version (non-empty), one `{ feature, sketch }` per
+ * feature (a sketch is a JSON object; no feature twice), the metrics (finite numbers by name),
+ * `extra` (a JSON object) and `createdAt`.
+ */
+export function checkDriftBaseline(record: DriftBaselineRecord, field = 'baseline'): void {
+  checkName(record.modelName, `${field}.modelName`);
+  checkName(record.modelVersion, `${field}.modelVersion`);
+  const features: unknown = record.features;
+  if (!Array.isArray(features)) {
+    throw new ValidationError(`${field}.features`, 'must be an array of { feature, sketch }', {
+      received: features,
+    });
+  }
+  const seen = new Set<string>();
+  for (let index = 0; index < features.length; index++) {
+    const path = `${field}.features[${index}]`;
+    const item: unknown = features[index];
+    if (!isPlainObject(item)) {
+      throw new ValidationError(path, 'must be { feature, sketch }', { received: item });
+    }
+    checkText(item.feature, `${path}.feature`);
+    if (seen.has(item.feature)) {
+      throw new ValidationError(`${path}.feature`, 'must not repeat a feature', {
+        received: item.feature,
+      });
+    }
+    seen.add(item.feature);
+    checkJsonObject(item.sketch, `${path}.sketch`);
+  }
+  checkNumberMap(record.metrics, `${field}.metrics`, 'finite numbers');
+  checkJsonObject(record.extra, `${field}.extra`);
+  checkDate(record.createdAt, `${field}.createdAt`);
+}
+
+/** Checks a drift report: its id, model name and version, the four verdicts and the report. */
+export function checkDriftReport(record: DriftReportRecord, field = 'report'): void {
+  checkText(record.id, `${field}.id`);
+  checkName(record.modelName, `${field}.modelName`);
+  checkName(record.modelVersion, `${field}.modelVersion`);
+  for (const key of ['drifted', 'dataDrifted', 'performanceDrifted', 'conceptDrifted'] as const) {
+    checkBoolean(record[key], `${field}.${key}`);
+  }
+  checkJsonObject(record.report, `${field}.report`);
+  checkDate(record.createdAt, `${field}.createdAt`);
+}
+
+/** Checks a drift report filter (see {@link checkExperimentQuery}). */
+export function checkDriftReportQuery(query: DriftReportQuery, field = 'query'): void {
+  const q = query as Record<string, unknown>;
+  for (const key of ['modelName', 'modelVersion']) {
+    if (q[key] !== undefined) checkText(q[key], `${field}.${key}`);
+  }
+  for (const key of ['from', 'to']) {
+    if (q[key] !== undefined) checkDate(q[key], `${field}.${key}`);
+  }
+  if (q.driftedOnly !== undefined) checkBoolean(q.driftedOnly, `${field}.driftedOnly`);
+  if (q.after !== undefined) checkAfter(q.after, `${field}.after`);
+  if (q.limit !== undefined) checkLimit(q.limit, `${field}.limit`);
 }
 
 /** Checks the options of a list call that takes only a limit. */

@@ -18,6 +18,7 @@ import { abDecisionCases } from './cases/ab/decisions.js';
 import { abDefinitionCases } from './cases/ab/definitions.js';
 import { abRecordingCases } from './cases/ab/recording.js';
 import { abStoreCases } from './cases/ab-store.js';
+import { driftStoreCases } from './cases/drift-store.js';
 import { experimentLinkCases } from './cases/experiment-links.js';
 import { experimentDefinitionCases } from './cases/experiments/definitions.js';
 import { experimentLifecycleCases } from './cases/experiments/lifecycle.js';
@@ -57,6 +58,7 @@ export function describeConformance(target: ConformanceTarget): void {
     transactionCases(backend);
     modelStoreCases(backend);
     abStoreCases(backend);
+    driftStoreCases(backend);
     lifecycleCases(target, backend);
   });
   describe(`quantlab conformance: ${target.name} (lab.experiments)`, () => {

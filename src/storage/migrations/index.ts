@@ -4,6 +4,7 @@ import { experimentIndexes } from './0003_experiment_indexes.js';
 import { experimentNameIndex } from './0004_experiment_name_index.js';
 import { modelRegistry } from './0005_model_registry.js';
 import { abTests } from './0006_ab_tests.js';
+import { drift } from './0007_drift.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in the order it applies. @internal */
@@ -14,6 +15,7 @@ export const migrations: readonly Migration[] = [
   experimentNameIndex,
   modelRegistry,
   abTests,
+  drift,
 ];
 
 export type { Migration } from './migration.js';

@@ -11,6 +11,7 @@ import { migrations, runMigrations } from '../migrations/index.js';
 import { sqlAbTestStore } from './ab-tests.js';
 import { sqlArtifactStore } from './artifacts.js';
 import type { SqlContext } from './context.js';
+import { sqlDriftStore } from './drift.js';
 import { sqlExperimentStore } from './experiments.js';
 import { sqlLogStore } from './logs.js';
 import { sqlMetricStore } from './metrics.js';
@@ -52,6 +53,7 @@ export function createSqlBackend(options: SqlBackendOptions): StorageBackend {
         artifacts: sqlArtifactStore(ctx),
         models: sqlModelStore(ctx),
         abTests,
+        drift: sqlDriftStore(ctx),
       },
       beforeCommit: () => abTests.writeDeferred(),
     };

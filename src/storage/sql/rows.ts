@@ -5,6 +5,9 @@ import type {
   AbTestRecord,
   AbTestStatus,
   ArtifactHead,
+  DriftBaselineFeature,
+  DriftBaselineRecord,
+  DriftReportRecord,
   ExperimentPatch,
   ExperimentRecord,
   JsonObject,
@@ -23,6 +26,9 @@ import type {
   AbPredictionsTable,
   AbTestsTable,
   ArtifactsTable,
+  DriftBaselineFeaturesTable,
+  DriftBaselinesTable,
+  DriftReportsTable,
   ExperimentsTable,
   LogsTable,
   MetricsTable,
@@ -396,6 +402,84 @@ export function rowToAbAggregate(row: Selectable<AbAggregatesTable>): AbAggregat
     n: decodeNumber(row.n),
     sum: decodeNumber(row.sum),
     sumOfSquares: decodeNumber(row.sum_of_squares),
+  };
+}
+
+/** The head row of a drift baseline (its features go in their own rows). */
+export function driftBaselineToRow(t: DialectTraits, r: DriftBaselineRecord): DriftBaselinesTable {
+  return {
+    model_name: r.modelName,
+    model_version: r.modelVersion,
+    metrics: t.encodeJson(r.metrics),
+    extra: t.encodeJson(r.extra),
+    created_at: t.encodeDate(r.createdAt),
+  };
+}
+
+/** The feature rows of a drift baseline, each with its place in the record's order. */
+export function driftBaselineFeatureRows(
+  t: DialectTraits,
+  r: DriftBaselineRecord,
+): DriftBaselineFeaturesTable[] {
+  return r.features.map((f, position) => ({
+    model_name: r.modelName,
+    model_version: r.modelVersion,
+    feature: f.feature,
+    position,
+    sketch: t.encodeJson(f.sketch),
+  }));
+}
+
+export function rowToDriftBaseline(
+  t: DialectTraits,
+  row: Selectable<DriftBaselinesTable>,
+  features: DriftBaselineFeature[],
+): DriftBaselineRecord {
+  return {
+    modelName: row.model_name,
+    modelVersion: row.model_version,
+    features,
+    metrics: t.decodeJson(row.metrics) as DriftBaselineRecord['metrics'],
+    extra: t.decodeJson(row.extra) as JsonObject,
+    createdAt: t.decodeDate(row.created_at),
+  };
+}
+
+export function rowToDriftBaselineFeature(
+  t: DialectTraits,
+  row: Pick<Selectable<DriftBaselineFeaturesTable>, 'feature' | 'sketch'>,
+): DriftBaselineFeature {
+  return { feature: row.feature, sketch: t.decodeJson(row.sketch) as JsonObject };
+}
+
+export function driftReportToRow(t: DialectTraits, r: DriftReportRecord): DriftReportsTable {
+  return {
+    id: r.id,
+    model_name: r.modelName,
+    model_version: r.modelVersion,
+    drifted: t.encodeBoolean(r.drifted),
+    data_drifted: t.encodeBoolean(r.dataDrifted),
+    performance_drifted: t.encodeBoolean(r.performanceDrifted),
+    concept_drifted: t.encodeBoolean(r.conceptDrifted),
+    report: t.encodeJson(r.report),
+    created_at: t.encodeDate(r.createdAt),
+  };
+}
+
+export function rowToDriftReport(
+  t: DialectTraits,
+  row: Selectable<DriftReportsTable>,
+): DriftReportRecord {
+  return {
+    id: row.id,
+    modelName: row.model_name,
+    modelVersion: row.model_version,
+    drifted: t.decodeBoolean(row.drifted),
+    dataDrifted: t.decodeBoolean(row.data_drifted),
+    performanceDrifted: t.decodeBoolean(row.performance_drifted),
+    conceptDrifted: t.decodeBoolean(row.concept_drifted),
+    report: t.decodeJson(row.report) as JsonObject,
+    createdAt: t.decodeDate(row.created_at),
   };
 }
 

@@ -185,6 +185,35 @@ export interface AbAggregatesTable {
   sum_of_squares: number;
 }
 
+export interface DriftBaselinesTable {
+  model_name: string;
+  model_version: string;
+  metrics: Encoded;
+  extra: Encoded;
+  created_at: Encoded;
+}
+
+export interface DriftBaselineFeaturesTable {
+  model_name: string;
+  model_version: string;
+  feature: string;
+  /** The feature's place in the caller's order, from 0. */
+  position: number;
+  sketch: Encoded;
+}
+
+export interface DriftReportsTable {
+  id: string;
+  model_name: string;
+  model_version: string;
+  drifted: Encoded;
+  data_drifted: Encoded;
+  performance_drifted: Encoded;
+  concept_drifted: Encoded;
+  report: Encoded;
+  created_at: Encoded;
+}
+
 export interface MigrationsTable {
   name: string;
   applied_at: Encoded;
@@ -207,5 +236,8 @@ export interface QuantlabSchema {
   quantlab_ab_predictions: AbPredictionsTable;
   quantlab_ab_outcomes: AbOutcomesTable;
   quantlab_ab_aggregates: AbAggregatesTable;
+  quantlab_drift_baselines: DriftBaselinesTable;
+  quantlab_drift_baseline_features: DriftBaselineFeaturesTable;
+  quantlab_drift_reports: DriftReportsTable;
   quantlab_migrations: MigrationsTable;
 }
