@@ -15,6 +15,7 @@
 
 export * from './ab/index.js';
 export * from './artifacts/index.js';
+export * from './drift/index.js';
 export {
   BackendError,
   BackpressureError,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AbTestManager } from './ab/manager.js';
 import { type AbTestOptions, resolveAbTestOptions } from './ab/options.js';
 import { ArtifactManager, type ArtifactOptions } from './artifacts/manager.js';
+import { DriftManager } from './drift/manager.js';
 import { ValidationError } from './errors.js';
 import { ExperimentManager } from './experiments/manager.js';
 import { type ExperimentOptions, resolveExperimentOptions } from './experiments/options.js';
@@ -117,6 +118,8 @@ export interface Lab extends AsyncDisposable {
   readonly models: ModelRegistry;
   /** A/B tests: route live predictions between model versions, record outcomes, decide. */
   readonly abTests: AbTestManager;
+  /** Drift detection: baselines, checks and reports, streaming detectors, retraining. */
+  readonly drift: DriftManager;
   /**
    * Flushes every buffer and releases what the lab opened, including the backend's own
    * connections (never a driver instance the caller passed to the backend). Idempotent.
@@ -221,6 +224,7 @@ export async function createLab(backend: StorageBackend, options: LabOptions = {
     reportError,
     options: abTestOptions,
   });
+  const drift = new DriftManager({ backend, models, abTests, now, nextId, reportError });
   const every = (intervalMs: number | undefined, source: string, task: () => Promise<unknown>) =>
     startMaintenance(intervalMs, async () => {
       try {
@@ -241,6 +245,7 @@ export async function createLab(backend: StorageBackend, options: LabOptions = {
   const close = () => {
     closing ??= (async () => {
       await stopMaintenance();
+      drift.close();
       const flushed = await Promise.allSettled([experiments.close(), abTests.close()]);
       await backend.close();
       const failed = flushed.find((r) => r.status === 'rejected');
@@ -254,6 +259,7 @@ export async function createLab(backend: StorageBackend, options: LabOptions = {
     artifacts,
     models,
     abTests,
+    drift,
     close,
     [Symbol.asyncDispose]: close,
   };

@@ -341,9 +341,25 @@ export function binOf(edges: readonly number[], x: number): number {
 
 /** Algorithm L: a uniform sample of k values out of `values` (n > k), unsorted. */
 function reservoirSample(values: ArrayLike<number>, k: number, random: () => number): Float64Array {
-  const n = values.length;
+  const indexes = reservoirIndexes(values.length, k, random);
   const reservoir = new Float64Array(k);
-  for (let i = 0; i < k; i++) reservoir[i] = values[i] as number;
+  for (let i = 0; i < k; i++) reservoir[i] = values[indexes[i] as number] as number;
+  return reservoir;
+}
+
+/**
+ * Li's Algorithm L over positions: k distinct indexes out of 0 .. n − 1 (n > k), every subset
+ * equally likely, in no particular order; O(k (1 + log(n / k))) random numbers.
+ *
+ * @internal
+ * @example
+ * ```ts
+ * reservoirIndexes(1_000_000, 3, Math.random); // e.g. Int32Array [ 412, 9071, 771002 ]
+ * ```
+ */
+export function reservoirIndexes(n: number, k: number, random: () => number): Int32Array {
+  const reservoir = new Int32Array(k);
+  for (let i = 0; i < k; i++) reservoir[i] = i;
   // 1 − u is in (0, 1], so its logarithm is finite; log1p keeps log(1 − w) non-zero for tiny w.
   const draw = (): number => Math.log(1 - random());
   let w = Math.exp(draw() / k);
@@ -353,7 +369,7 @@ function reservoirSample(values: ArrayLike<number>, k: number, random: () => num
     if (!(skip >= 0)) break; // w rounded to 1 or a bad random value: stop rather than loop
     i += skip + 1;
     if (i >= n) break;
-    reservoir[Math.min(Math.floor(random() * k), k - 1)] = values[i] as number;
+    reservoir[Math.min(Math.floor(random() * k), k - 1)] = i;
     w *= Math.exp(draw() / k);
   }
   return reservoir;

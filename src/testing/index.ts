@@ -18,6 +18,8 @@ import { abDecisionCases } from './cases/ab/decisions.js';
 import { abDefinitionCases } from './cases/ab/definitions.js';
 import { abRecordingCases } from './cases/ab/recording.js';
 import { abStoreCases } from './cases/ab-store.js';
+import { driftCheckCases } from './cases/drift/checks.js';
+import { driftRetrainCases } from './cases/drift/retrain.js';
 import { driftStoreCases } from './cases/drift-store.js';
 import { experimentLinkCases } from './cases/experiment-links.js';
 import { experimentDefinitionCases } from './cases/experiments/definitions.js';
@@ -77,5 +79,9 @@ export function describeConformance(target: ConformanceTarget): void {
     abDefinitionCases(target);
     abRecordingCases(target);
     abDecisionCases(target);
+  });
+  describe(`quantlab conformance: ${target.name} (lab.drift)`, () => {
+    driftCheckCases(target);
+    driftRetrainCases(target);
   });
 }

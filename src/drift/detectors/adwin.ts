@@ -32,7 +32,7 @@ import type { DriftDetector, DriftSignal } from './index.js';
 import { checkStateHeader } from './state.js';
 
 /**
- * Options of {@link createAdwin} (River's names in camelCase; River's defaults).
+ * Options of {@link createDetector} (River's names in camelCase; River's defaults).
  *
  * @example
  * ```ts
@@ -113,7 +113,7 @@ const POW2 = Float64Array.from({ length: 1024 }, (_, i) => 2 ** i);
 const INITIAL_ROWS = 8;
 
 /**
- * An ADWIN detector (create it with {@link createAdwin} or `createDetector('adwin')`).
+ * An ADWIN detector (create it with {@link createDetector} or `createDetector('adwin')`).
  *
  * @example
  * ```ts
@@ -146,7 +146,7 @@ export class AdwinDetector implements DriftDetector {
   private tick = 0;
   private driftDetected = false;
 
-  /** @internal Use {@link createAdwin}. */
+  /** @internal Use {@link createDetector}. */
   constructor(options: Required<AdwinOptions>) {
     this.options = Object.freeze({ ...options });
     this.delta = options.delta;

@@ -22,7 +22,7 @@ import type { DriftDetector, DriftSignal } from './index.js';
 import { checkStateHeader } from './state.js';
 
 /**
- * Options of {@link createDdm} (River's names in camelCase; River's defaults).
+ * Options of {@link createDetector} (River's names in camelCase; River's defaults).
  *
  * @example
  * ```ts
@@ -81,7 +81,7 @@ const DRIFT: DriftSignal = Object.freeze({ drift: true, warning: false });
 const INF = Number.POSITIVE_INFINITY;
 
 /**
- * A DDM detector (create it with {@link createDdm} or `createDetector('ddm')`).
+ * A DDM detector (create it with {@link createDetector} or `createDetector('ddm')`).
  *
  * @example
  * ```ts
@@ -107,7 +107,7 @@ export class DdmDetector implements DriftDetector {
   private driftDetected = false;
   private warningDetected = false;
 
-  /** @internal Use {@link createDdm}. */
+  /** @internal Use {@link createDetector}. */
   constructor(options: Required<DdmOptions>) {
     this.options = Object.freeze({ ...options });
     this.warmStart = options.warmStart;

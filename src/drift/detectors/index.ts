@@ -52,9 +52,9 @@ import {
   restorePageHinkley,
 } from './page-hinkley.js';
 
-export type { AdwinDetector, AdwinOptions, AdwinState } from './adwin.js';
+export type { AdwinDetector, AdwinOptions, AdwinRowState, AdwinState } from './adwin.js';
 export type { DdmDetector, DdmOptions, DdmState } from './ddm.js';
-export type { KswinDetector, KswinOptions, KswinState } from './kswin.js';
+export type { KswinDetector, KswinOptions, KswinSettings, KswinState } from './kswin.js';
 export type {
   PageHinkleyDetector,
   PageHinkleyMode,

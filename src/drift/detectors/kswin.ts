@@ -35,7 +35,7 @@ import type { DriftDetector, DriftSignal } from './index.js';
 import { checkStateHeader } from './state.js';
 
 /**
- * Options of {@link createKswin} (River's names in camelCase; River's defaults but the seed).
+ * Options of {@link createDetector} (River's names in camelCase; River's defaults but the seed).
  *
  * @example
  * ```ts
@@ -109,7 +109,7 @@ const DRIFT: DriftSignal = Object.freeze({ drift: true, warning: false });
 const MIN_STATISTIC = 0.1;
 
 /**
- * A KSWIN detector (create it with {@link createKswin} or `createDetector('kswin')`).
+ * A KSWIN detector (create it with {@link createDetector} or `createDetector('kswin')`).
  *
  * @example
  * ```ts
@@ -139,7 +139,7 @@ export class KswinDetector implements DriftDetector {
   private driftDetected = false;
   private random: Random;
 
-  /** @internal Use {@link createKswin}. */
+  /** @internal Use {@link createDetector}. */
   constructor(options: KswinSettings) {
     this.options = Object.freeze({ ...options });
     this.alpha = options.alpha;

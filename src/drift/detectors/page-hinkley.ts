@@ -39,7 +39,7 @@ import { checkStateHeader } from './state.js';
 export type PageHinkleyMode = 'up' | 'down' | 'both';
 
 /**
- * Options of {@link createPageHinkley} (River's names in camelCase; River's defaults).
+ * Options of {@link createDetector} (River's names in camelCase; River's defaults).
  *
  * @example
  * ```ts
@@ -103,7 +103,7 @@ const QUIET: DriftSignal = Object.freeze({ drift: false, warning: false });
 const DRIFT: DriftSignal = Object.freeze({ drift: true, warning: false });
 
 /**
- * A Page-Hinkley detector (create it with {@link createPageHinkley} or
+ * A Page-Hinkley detector (create it with {@link createDetector} or
  * `createDetector('page-hinkley')`).
  *
  * @example
@@ -133,7 +133,7 @@ export class PageHinkleyDetector implements DriftDetector {
   private maxDecrease = -1;
   private driftDetected = false;
 
-  /** @internal Use {@link createPageHinkley}. */
+  /** @internal Use {@link createDetector}. */
   constructor(options: Required<PageHinkleyOptions>) {
     this.options = Object.freeze({ ...options });
     this.minInstances = options.minInstances;
