@@ -6,8 +6,10 @@ import { removeDatabaseFile, tempPath } from './support/temp.js';
 const db = tempPath('demo', '.db');
 const backtestDb = tempPath('backtest-tracking', '.db');
 const abDb = tempPath('ab-testing', '.db');
+const driftDb = tempPath('drift-monitoring', '.db');
 afterAll(() => {
   removeDatabaseFile(abDb, ['-wal', '-shm']);
+  removeDatabaseFile(driftDb, ['-wal', '-shm']);
   removeDatabaseFile(db, ['-wal', '-shm']);
   removeDatabaseFile(backtestDb, ['-wal', '-shm']);
 });
@@ -70,5 +72,29 @@ describe('examples', () => {
     expect(run.stdout).toContain(
       'history: stage_changed 1.0.1 staging → production by quantlab.abTests',
     );
+  });
+
+  it('examples/drift-monitoring.ts finds the planted volatility shift and retrains into a shadow test', async () => {
+    const run = await runScript('examples/drift-monitoring.ts', [], {
+      QUANTLAB_EXAMPLE_DB: driftDb,
+    });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(
+      'baseline of direction@1.0.0: 3 features, mae 0.0040, hit rate 0.853, 10000 errors sampled of 50000',
+    );
+    for (const day of [1, 2, 3]) {
+      expect(run.stdout).toMatch(
+        new RegExp(`day ${day}: ok; features drifted: none \\(0 of 3\\); .*concept: none`),
+      );
+    }
+    expect(run.stdout).toContain(
+      'day 4: DRIFT; features drifted: volatility (1 of 3); mae 0.0081 (105%); concept: drift at trade 47',
+    );
+    expect(run.stdout).toMatch(
+      /retrained: direction@1\.0\.1 \(tags drift-report:[0-9a-f-]{36}\), shadow test "direction 1\.0\.0 vs 1\.0\.1 \(drift\)" running/,
+    );
+    expect(run.stdout).toContain('3 drifted report(s) stored; the first on 2026-11-05');
+    expect(run.stdout).toContain('production is still direction@1.0.0');
   });
 });
