@@ -20,6 +20,7 @@ import {
   checkPredictions,
 } from '../validate.js';
 import { atomically, chunkRows, type SqlContext } from './context.js';
+import { pastRow } from './keyset.js';
 import {
   abTestPatchToRow,
   abTestToRow,
@@ -265,18 +266,7 @@ export function sqlAbTestStore(ctx: SqlContext): SqlAbTestStore {
         }
         if (query.name !== undefined) q = q.where('name', '=', query.name);
         if (query.after) {
-          const at = t.encodeDate(query.after.createdAt);
-          const afterId = query.after.id;
-          // The first conjunct alone is a range on the (created_at, id) index (see experiments).
-          q = q.where((eb) =>
-            eb.and([
-              eb('created_at', '<=', at),
-              eb.or([
-                eb('created_at', '<', at),
-                eb.and([eb('created_at', '=', at), eb('id', '<', afterId)]),
-              ]),
-            ]),
-          );
+          q = q.where(pastRow(t.encodeDate(query.after.createdAt), query.after.id, 'desc'));
         }
         const rows = await newestFirst(q)
           .limit(query.limit ?? DEFAULT_LIMIT)

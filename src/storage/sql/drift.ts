@@ -8,6 +8,7 @@ import {
   checkIds,
 } from '../validate.js';
 import { atomically, chunkRows, idChunks, type SqlContext } from './context.js';
+import { pastRow } from './keyset.js';
 import {
   driftBaselineFeatureRows,
   driftBaselineToRow,
@@ -175,18 +176,7 @@ export function sqlDriftStore(ctx: SqlContext): DriftStore {
         if (query.to !== undefined) q = q.where('created_at', '<', t.encodeDate(query.to));
         if (query.driftedOnly === true) q = q.where('drifted', '=', t.encodeBoolean(true));
         if (query.after) {
-          const at = t.encodeDate(query.after.createdAt);
-          const afterId = query.after.id;
-          // The first conjunct alone is a range on the created_at indexes (see experiments).
-          q = q.where((eb) =>
-            eb.and([
-              eb('created_at', '<=', at),
-              eb.or([
-                eb('created_at', '<', at),
-                eb.and([eb('created_at', '=', at), eb('id', '<', afterId)]),
-              ]),
-            ]),
-          );
+          q = q.where(pastRow(t.encodeDate(query.after.createdAt), query.after.id, 'desc'));
         }
         const rows = await q
           .orderBy('created_at', 'desc')

@@ -8,6 +8,7 @@ import {
   checkExperimentQuery,
 } from '../validate.js';
 import { atomically, chunkRows, type SqlContext } from './context.js';
+import { pastRow } from './keyset.js';
 import { experimentPatchToRow, experimentToRow, rowToExperiment } from './rows.js';
 import type { QuantlabSchema } from './schema.js';
 import { decodeNumber } from './traits.js';
@@ -130,21 +131,8 @@ export function sqlExperimentStore(ctx: SqlContext): ExperimentStore {
         } else {
           const direction = query.order === 'oldest' ? 'asc' : 'desc';
           if (query.after) {
-            const at = t.encodeDate(query.after.createdAt);
-            const afterId = query.after.id;
-            const past = direction === 'asc' ? '>' : '<';
-            const pastOrAt = direction === 'asc' ? '>=' : '<=';
-            // The first conjunct alone is a range on the created_at index, so a deep page seeks
-            // instead of scanning (PostgreSQL does not derive it from the OR by itself).
-            q = q.where((eb) =>
-              eb.and([
-                eb('created_at', pastOrAt, at),
-                eb.or([
-                  eb('created_at', past, at),
-                  eb.and([eb('created_at', '=', at), eb('id', past, afterId)]),
-                ]),
-              ]),
-            );
+            const { createdAt, id } = query.after;
+            q = q.where(pastRow(t.encodeDate(createdAt), id, direction));
           }
           q = q.orderBy('created_at', direction).orderBy('id', direction);
         }

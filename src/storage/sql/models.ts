@@ -14,6 +14,7 @@ import {
   checkModelVersionQuery,
 } from '../validate.js';
 import { atomically, chunkRows, idChunks, type SqlContext } from './context.js';
+import { pastRow } from './keyset.js';
 import {
   aliasToRow,
   modelEventToRow,
@@ -159,18 +160,7 @@ export function sqlModelStore(ctx: SqlContext): ModelStore {
           );
         }
         if (query.after) {
-          const at = t.encodeDate(query.after.createdAt);
-          const afterId = query.after.id;
-          // The first conjunct alone is a range on the (created_at, id) index (see experiments).
-          q = q.where((eb) =>
-            eb.and([
-              eb('created_at', '<=', at),
-              eb.or([
-                eb('created_at', '<', at),
-                eb.and([eb('created_at', '=', at), eb('id', '<', afterId)]),
-              ]),
-            ]),
-          );
+          q = q.where(pastRow(t.encodeDate(query.after.createdAt), query.after.id, 'desc'));
         }
         const rows = await newestFirst(q)
           .limit(query.limit ?? DEFAULT_LIMIT)
