@@ -58,8 +58,25 @@ const predictionsSchema = z.strictObject({
   binary: z.boolean().optional(),
 });
 
-const featuresSchema = z.record(text(), values);
-const metricsSchema = z.record(text(), finite);
+/**
+ * A record keyed by the caller's names. zod drops a `__proto__` key from records without a
+ * word, so it is refused here instead of being lost.
+ */
+const byName = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value, ctx) => {
+    if (typeof value === 'object' && value !== null && Object.hasOwn(value, '__proto__')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['__proto__'],
+        message: 'is a reserved name: __proto__ cannot be a key',
+        input: value,
+      });
+    }
+    return value;
+  }, schema);
+
+const featuresSchema = byName(z.record(text(), values));
+const metricsSchema = byName(z.record(text(), finite));
 
 /**
  * The zod schema of {@link BaselineInput}: what `lab.drift.setBaseline` validates (defaults
@@ -128,11 +145,11 @@ export const checkInputSchema = z
     methods: z
       .record(z.string(), z.enum(DRIFT_METHODS as [DriftMethod, ...DriftMethod[]]))
       .optional(),
-    thresholds: z.record(z.string(), finite.min(0, 'must be at least 0')).optional(),
+    thresholds: byName(z.record(z.string(), finite.min(0, 'must be at least 0'))).optional(),
     alpha: z.number().gt(0, 'must be above 0').lt(1, 'must be below 1').default(0.05),
     driftShare: z.number().gt(0, 'must be above 0').max(1, 'must be at most 1').default(0.5),
     performanceThreshold: finite.min(0, 'must be at least 0').default(0.05),
-    higherIsBetter: z.record(z.string(), z.boolean()).optional(),
+    higherIsBetter: byName(z.record(z.string(), z.boolean())).optional(),
     concept: conceptSchema.optional(),
   })
   .superRefine((c, ctx) => {

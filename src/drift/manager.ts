@@ -159,15 +159,18 @@ export class DriftManager {
     this.#open();
     const b = parseInput(baselineInputSchema, input, 'baseline');
     const model = await this.#resolve(b.model);
-    const features: Record<string, FeatureSketch> = {};
-    for (const [name, values] of Object.entries(b.features ?? {})) {
-      features[name] = buildSketch(values, {
-        maxSamples: b.maxSamples,
-        bins: b.bins,
-        maxCategories: b.maxCategories,
-        name: `features.${name}`,
-      });
-    }
+    // Object.fromEntries defines own properties: a feature named `__proto__` stays a feature.
+    const features: Record<string, FeatureSketch> = Object.fromEntries(
+      Object.entries(b.features ?? {}).map(([name, values]) => [
+        name,
+        buildSketch(values, {
+          maxSamples: b.maxSamples,
+          bins: b.bins,
+          maxCategories: b.maxCategories,
+          name: `features.${name}`,
+        }),
+      ]),
+    );
     const extra: JsonObject = { features: Object.keys(features) };
     let metrics: Record<string, number> = { ...b.metrics };
     if (b.predictions !== undefined) {
@@ -637,8 +640,9 @@ function sampleRandom(): () => number {
 }
 
 function baselineFromRecord(record: DriftBaselineRecord): DriftBaseline {
-  const features: Record<string, FeatureSketch> = {};
-  for (const f of record.features) features[f.feature] = decodeSketch(f.sketch, f.feature);
+  const features: Record<string, FeatureSketch> = Object.fromEntries(
+    record.features.map((f) => [f.feature, decodeSketch(f.sketch, f.feature)]),
+  );
   const errors = record.extra.errors as JsonObject | undefined;
   return {
     model: { name: record.modelName, version: record.modelVersion },

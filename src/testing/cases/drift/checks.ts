@@ -98,6 +98,26 @@ export function driftCheckCases(target: ConformanceTarget): void {
       expect(missing).toBeInstanceOf(NotFoundError);
     });
 
+    it('keeps features with any name, and refuses __proto__ rather than losing it', async () => {
+      const { lab, model } = await driftLab(labs);
+      const features = { 'Δ spread 📈': ['a', 'b'], constructor: [1, 2, 3] };
+      await lab.drift.setBaseline({ model, features });
+      const read = await lab.drift.getBaseline(model);
+      expect(Object.keys(read.features)).toEqual(['Δ spread 📈', 'constructor']);
+      const report = await lab.drift.check({ model, features });
+      expect(report.data?.features.map((f) => [f.feature, f.drifted])).toEqual([
+        ['Δ spread 📈', false],
+        ['constructor', false],
+      ]);
+      const proto = JSON.parse('{"__proto__": [1, 2, 3]}');
+      await expectInvalid(lab.drift.setBaseline({ model, features: proto }), 'features.__proto__');
+      await expectInvalid(lab.drift.check({ model, features: proto }), 'features.__proto__');
+      await expectInvalid(
+        lab.drift.check({ model, metrics: JSON.parse('{"__proto__": 1}') }),
+        'metrics.__proto__',
+      );
+    });
+
     it('refuses bad input, naming the field, and stores nothing', async () => {
       const { lab, model } = await driftLab(labs);
       await expectInvalid(lab.drift.setBaseline({ model }), 'baseline');
