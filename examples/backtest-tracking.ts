@@ -4,11 +4,14 @@
  *
  * - The price data is identified by its sha256 and recorded as the runs' input, so
  *   `findByInputArtifacts` finds every run that used it.
- * - A configuration that already completed is not run again (`findByConfigHash`).
+ * - A configuration that already completed is not run again: the database is kept between runs
+ *   on purpose, so a second run of this script finds the sweep's runs by name and skips them
+ *   (delete the database file to start over). `findByConfigHash` lists the runs of one
+ *   configuration, whatever they were called.
  * - Each run logs its equity curve, per-bar returns and per-trade PnL; `summary` aggregates them
  *   in the database and adds Sharpe, max drawdown and win rate; `compare` ranks the runs.
  *
- *   npx tsx examples/backtest-tracking.ts            # ./backtest-tracking.db
+ *   npx tsx examples/backtest-tracking.ts            # ./backtest-tracking.db, kept between runs
  *   QUANTLAB_EXAMPLE_DB=/tmp/bt.db npx tsx examples/backtest-tracking.ts
  */
 import { createHash } from 'node:crypto';

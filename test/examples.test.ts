@@ -1,11 +1,13 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { runScript } from './support/processes.js';
 import { SCHEMA_VERSION } from './support/schema.js';
 import { removeDatabaseFile, tempPath } from './support/temp.js';
 
 const db = tempPath('demo', '.db');
 const backtestDb = tempPath('backtest-tracking', '.db');
-const abDb = tempPath('ab-testing', '.db');
+const abDb = tempPath('trading-bot-ab', '.db');
 const driftDb = tempPath('drift-monitoring', '.db');
 afterAll(() => {
   removeDatabaseFile(abDb, ['-wal', '-shm']);
@@ -15,18 +17,33 @@ afterAll(() => {
 });
 
 describe('examples', () => {
-  it('npm run demo records a backtest, aggregates it in the database and survives a crashing run', async () => {
-    const first = await runScript('examples/demo.ts', [], { QUANTLAB_DEMO_DB: db });
-    expect(first.stderr).toBe('');
-    expect(first.code).toBe(0);
-    expect(first.stdout).toContain(`schema ${SCHEMA_VERSION}`);
-    expect(first.stdout).toMatch(
-      /equity curve: 1000 points, min 9550\.93, max 17665\.69, final 17665\.69/,
+  it('npm run demo runs backtests, registers and promotes models, A/B tests them and finds a planted drift', async () => {
+    const run = await runScript('examples/demo.ts', [], { QUANTLAB_DEMO_DB: db });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const out = run.stdout;
+    expect(out).toContain(`schema ${SCHEMA_VERSION}`);
+    expect(out).toContain(
+      'ma-crossover 20/100    final equity  20736.51, Sharpe  5.13, max drawdown 0.196, 9 trades',
     );
-    expect(first.stdout).toContain('left nothing behind');
-    expect(first.stdout).toContain('1 run(s) stored');
-    const second = await runScript('examples/demo.ts', [], { QUANTLAB_DEMO_DB: db });
-    expect(second.stdout).toContain('2 run(s) stored');
+    expect(out).toContain('direction@1.0.0 from run "ma-crossover 10/50" (Sharpe 4.40)');
+    expect(out).toContain('direction@1.0.1 from run "ma-crossover 20/100" (Sharpe 5.13)');
+    expect(out).toContain(
+      '30,000 predictions routed by account (control 15,120, challenger 14,880)',
+    );
+    expect(out).toContain(
+      'challenger better by 0.058 (always-valid 95% CI 0.021..0.094), p = 2.9e-5, n = 14,880 vs 15,120',
+    );
+    expect(out).toContain('promoted direction@1.0.1 to production');
+    expect(out).toContain('a normal day: no drift');
+    expect(out).toContain('a volatile day: drift (2 of 3 features)');
+    expect(out).toMatch(/summary: 4 backtests, 2 model versions \(production: direction@1\.0\.1\)/);
+    expect(out).toContain('npm run quantlab -- models history direction');
+    // A second run starts from a fresh database: the same numbers again.
+    const again = await runScript('examples/demo.ts', [], { QUANTLAB_DEMO_DB: db });
+    expect(again.stdout.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, 'ID')).toBe(
+      out.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, 'ID'),
+    );
   });
 
   it('examples/backtest-tracking.ts tracks a sweep, summarises and compares it, and skips completed configs on a rerun', async () => {
@@ -52,8 +69,8 @@ describe('examples', () => {
     expect(second.stdout).toMatch(/runs that used dataset [0-9a-f]{12}…: 3/);
   });
 
-  it('examples/ab-testing.ts routes a bot through an A/B test that ends with the challenger promoted', async () => {
-    const run = await runScript('examples/ab-testing.ts', [], { QUANTLAB_EXAMPLE_DB: abDb });
+  it('examples/trading-bot-ab.ts routes a bot through an A/B test that ends with the challenger promoted', async () => {
+    const run = await runScript('examples/trading-bot-ab.ts', [], { QUANTLAB_EXAMPLE_DB: abDb });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(
@@ -72,7 +89,55 @@ describe('examples', () => {
     expect(run.stdout).toContain(
       'history: stage_changed 1.0.1 staging → production by quantlab.abTests',
     );
+    expect(run.stdout).toContain('control (direction@1.0.0): 1,219 trades, mean pnl 0.021');
+    expect(run.stdout).toContain('challenger (direction@1.0.1): 1,281 trades, mean pnl 0.280');
+    expect(run.stdout).toContain('after the test: 3,500 trades with direction@1.0.1, mean pnl');
   });
+
+  it('examples/postgres-many-bots.ts: four bot processes share one PostgreSQL database and the results add up exactly', async () => {
+    const url = inject('pgUrl');
+    const schema = `qlt_example_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+    const admin = new pg.Pool({ connectionString: url, max: 1 });
+    try {
+      const run = await runScript('examples/postgres-many-bots.ts', [], {
+        QUANTLAB_PG_URL: url,
+        QUANTLAB_EXAMPLE_SCHEMA: schema,
+      });
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain(`schema "${schema}" created`);
+      expect(run.stdout).toContain(
+        'bot 1: 1,000 trades on 626 accounts (control 528, challenger 472)',
+      );
+      expect(run.stdout).toContain(
+        'bot 4: 1,000 trades on 640 accounts (control 501, challenger 499)',
+      );
+      expect(run.stdout).toContain(
+        'control: bots recorded 2,001 predictions, 2,001 outcomes, pnl $1,508; database has 2,001 predictions, 2,001 outcomes, pnl $1,508',
+      );
+      expect(run.stdout).toContain(
+        'challenger: bots recorded 1,999 predictions, 1,999 outcomes, pnl $3,252; database has 1,999 predictions, 1,999 outcomes, pnl $3,252',
+      );
+      expect(run.stdout).toContain(
+        'adds up exactly: 4,000 outcomes from 4 processes, each counted once',
+      );
+      expect(run.stdout).toContain(
+        '856 accounts traded by several bots: each got one variant everywhere',
+      );
+      expect(run.stdout).toMatch(
+        /results: no significant difference yet: challenger − control = 0\.9 /,
+      );
+      expect(run.stdout).toContain(`schema "${schema}" dropped`);
+      const left = await admin.query(
+        'select 1 from information_schema.schemata where schema_name = $1',
+        [schema],
+      );
+      expect(left.rowCount).toBe(0);
+    } finally {
+      await admin.query(`drop schema if exists "${schema}" cascade`);
+      await admin.end();
+    }
+  }, 120_000);
 
   it('examples/drift-monitoring.ts finds the planted volatility shift and retrains into a shadow test', async () => {
     const run = await runScript('examples/drift-monitoring.ts', [], {
