@@ -69,3 +69,28 @@ const err = await backend.experiments.list().catch((e) => e);
 if (!(err instanceof LabError) || !(err instanceof ClosedError)) throw new Error('instanceof must hold across subpaths (esm)');
 console.log('import: ok');
 "
+
+# The `quantlab` bin npm linked from the tarball: shebang, executable bit, its own dependencies.
+node --input-type=module -e "
+import { createLab } from 'quantlab';
+import { sqlite } from 'quantlab/sqlite';
+const lab = await createLab(sqlite({ filename: 'cli.db' }));
+await lab.experiments.run(
+  { name: 'bin', type: 'backtest', strategy: 's', symbols: ['A'], timeframe: '1d',
+    dateRange: { from: '2025-01-01', to: '2025-02-01' } },
+  (run) => run.logMetric('returns', 0.01),
+);
+await lab.close();
+"
+listed="$(./node_modules/.bin/quantlab experiments list --db cli.db --json)"
+node -e "
+const page = JSON.parse(process.argv[1]);
+if (page.experiments.length !== 1 || page.experiments[0].name !== 'bin') throw new Error('quantlab experiments list: ' + process.argv[1]);
+" "$listed"
+code=0
+./node_modules/.bin/quantlab models list --db missing.db 2>/dev/null || code=$?
+if [ "$code" -ne 3 ]; then
+  echo "quantlab on a missing database file exited $code, expected 3" >&2
+  exit 1
+fi
+echo "bin: ok"
