@@ -78,6 +78,24 @@ const byName = <T extends z.ZodType>(schema: T) =>
 const featuresSchema = byName(z.record(text(), values));
 const metricsSchema = byName(z.record(text(), finite));
 
+/** Both `setBaseline` and `check` need something to keep or compare. */
+function requireData(
+  input: { features?: unknown; predictions?: unknown; metrics?: unknown },
+  ctx: z.RefinementCtx,
+): void {
+  if (
+    input.features === undefined &&
+    input.predictions === undefined &&
+    input.metrics === undefined
+  ) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must give at least one of features, predictions or metrics',
+      input,
+    });
+  }
+}
+
 /**
  * The zod schema of {@link BaselineInput}: what `lab.drift.setBaseline` validates (defaults
  * applied). Feature values and predictions are only checked to be arrays here; their elements
@@ -98,15 +116,7 @@ export const baselineInputSchema = z
     bins: count(2).max(1000, 'must be at most 1000').default(10),
     maxCategories: count(1).max(100_000, 'must be at most 100000').default(1000),
   })
-  .superRefine((b, ctx) => {
-    if (b.features === undefined && b.predictions === undefined && b.metrics === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'must give at least one of features, predictions or metrics',
-        input: b,
-      });
-    }
-  });
+  .superRefine(requireData);
 
 /**
  * What {@link DriftManager.setBaseline} takes.
@@ -152,15 +162,7 @@ export const checkInputSchema = z
     higherIsBetter: byName(z.record(z.string(), z.boolean())).optional(),
     concept: conceptSchema.optional(),
   })
-  .superRefine((c, ctx) => {
-    if (c.features === undefined && c.predictions === undefined && c.metrics === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'must give at least one of features, predictions or metrics',
-        input: c,
-      });
-    }
-  });
+  .superRefine(requireData);
 
 /**
  * What {@link DriftManager.check} takes.
