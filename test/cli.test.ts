@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -364,6 +365,33 @@ describe('quantlab usage and database errors', () => {
       /^quantlab: cannot open postgres 127\.0\.0\.1:1\/lab: postgres backend: migrate failed: .*ECONNREFUSED.*\n$/,
     );
     expect(result.stderr).not.toContain('secret');
+  });
+
+  it('a PostgreSQL host that never answers is exit 3 after connect_timeout, not a hang', async () => {
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const started = Date.now();
+      const result = await quantlab([
+        'models',
+        'list',
+        '--db',
+        `postgres://postgres@127.0.0.1:${port}/lab?connect_timeout=1`,
+      ]);
+      expect(result.code).toBe(3);
+      expect(result.stderr).toMatch(
+        new RegExp(
+          `^quantlab: cannot open postgres 127\\.0\\.0\\.1:${port}/lab: .*timeout.*\\n$`,
+          'i',
+        ),
+      );
+      expect(Date.now() - started).toBeLessThan(15_000);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 });
 

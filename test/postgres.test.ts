@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { postgres } from '../backends/postgres/index.js';
@@ -72,6 +73,31 @@ describe('postgres backend', () => {
     expect((error as BackendError).operation).toBe('migrate');
     expect((error as BackendError).cause).toBeDefined();
     expect(backend.info.description).toBe('127.0.0.1:1/nowhere');
+  });
+
+  it('gives up on a server that accepts the connection but never answers after connectTimeoutMs', async () => {
+    // A TCP listener that never speaks PostgreSQL: without a timeout, connecting waits forever.
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const backend = postgres({
+        connectionString: `postgres://postgres@127.0.0.1:${port}/silent`,
+        connectTimeoutMs: 300,
+      });
+      const started = Date.now();
+      const error = await createLab(backend).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BackendError);
+      expect(String((error as BackendError).message)).toMatch(/timeout/i);
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+    expect(() => postgres({ connectionString: url, connectTimeoutMs: -1 })).toThrow(
+      /connection.connectTimeoutMs/,
+    );
   });
 
   it('refuses an empty schema name and malformed connections with ValidationError', () => {

@@ -18,6 +18,12 @@ export type PostgresConnection =
       connectionString: string;
       /** Most connections in quantlab's pool (default 10). */
       max?: number;
+      /**
+       * How long to wait for a connection, in milliseconds, before the operation fails with a
+       * `BackendError` (pg's `connectionTimeoutMillis`). Default 0: no limit, so a host that
+       * never answers waits for the operating system's TCP timeout.
+       */
+      connectTimeoutMs?: number;
     }
   | {
       /** A pg Pool the caller created; quantlab never ends it. */
@@ -57,11 +63,18 @@ export function postgres(
   if (owned) {
     checkNonEmptyString(connection.connectionString, 'connection.connectionString');
     if (connection.max !== undefined) checkWholeNumber(connection.max, 'connection.max', 1);
+    if (connection.connectTimeoutMs !== undefined) {
+      checkWholeNumber(connection.connectTimeoutMs, 'connection.connectTimeoutMs', 0);
+    }
   } else {
     checkHasMethods(connection.pool, 'connection.pool', ['connect', 'query', 'end'], 'a pg Pool');
   }
   const pool = owned
-    ? new pg.Pool({ connectionString: connection.connectionString, max: connection.max ?? 10 })
+    ? new pg.Pool({
+        connectionString: connection.connectionString,
+        max: connection.max ?? 10,
+        connectionTimeoutMillis: connection.connectTimeoutMs ?? 0,
+      })
     : connection.pool;
   if (owned) {
     // An idle client's error (the server restarted) must not crash the host process; the next

@@ -49,15 +49,32 @@ describe('parseDatabaseUrl', () => {
       kind: 'postgres',
       connectionString: 'postgres://ana:secret@db.internal:6543/lab',
       schema: 'quant',
+      connectTimeoutMs: 10_000,
       display: 'db.internal:6543/lab',
     });
     expect(parseDatabaseUrl('postgresql://db/lab?sslmode=require&schema=q')).toEqual({
       kind: 'postgres',
       connectionString: 'postgresql://db/lab?sslmode=require',
       schema: 'q',
+      connectTimeoutMs: 10_000,
       display: 'db:5432/lab',
     });
     expect(parseDatabaseUrl('postgres://db/lab')).toMatchObject({ schema: undefined });
+  });
+
+  it('takes connect_timeout (seconds, as libpq) out of the URL; 10 s by default', () => {
+    expect(parseDatabaseUrl('postgres://db/lab?connect_timeout=3&sslmode=require')).toMatchObject({
+      connectionString: 'postgres://db/lab?sslmode=require',
+      connectTimeoutMs: 3000,
+    });
+    expect(parseDatabaseUrl('postgres://db/lab?connect_timeout=0')).toMatchObject({
+      connectTimeoutMs: 0,
+    });
+    for (const bad of ['-1', '1.5', 'soon', '']) {
+      expect(usageError(`postgres://db/lab?connect_timeout=${bad}`).message).toContain(
+        'connect_timeout must be a whole number of seconds',
+      );
+    }
   });
 
   it('refuses other schemes, naming the scheme and the forms it takes', () => {

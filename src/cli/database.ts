@@ -7,6 +7,12 @@
  */
 import { CliError, EXIT } from './errors.js';
 
+/**
+ * Seconds to wait for a PostgreSQL connection unless the URL's `connect_timeout` says otherwise:
+ * a host that never answers fails with exit code 3 instead of hanging for the TCP timeout.
+ */
+export const DEFAULT_CONNECT_TIMEOUT_SECONDS = 10;
+
 /** The database file the command opens when neither `--db` nor `QUANTLAB_DB` is given: the demo's. */
 export const DEFAULT_DATABASE = './quantlab-demo.db';
 
@@ -20,6 +26,8 @@ export type DatabaseTarget =
       readonly connectionString: string;
       /** Schema holding quantlab's tables; undefined for the connection's search path. */
       readonly schema: string | undefined;
+      /** How long to wait for a connection (the URL's `connect_timeout`, default 10 s); 0: no limit. */
+      readonly connectTimeoutMs: number;
       /** `host:port/database`, never the password: safe to print. */
       readonly display: string;
     };
@@ -56,7 +64,7 @@ export function resolveDatabaseUrl(
  * ```ts
  * parseDatabaseUrl('duckdb:lab.duckdb'); // { kind: 'duckdb', path: 'lab.duckdb' }
  * parseDatabaseUrl('postgres://u@db:5432/lab?schema=quant');
- * // { kind: 'postgres', connectionString: 'postgres://u@db:5432/lab', schema: 'quant', display: 'db:5432/lab' }
+ * // { kind: 'postgres', connectionString: 'postgres://u@db:5432/lab', schema: 'quant', connectTimeoutMs: 10000, display: 'db:5432/lab' }
  * ```
  */
 export function parseDatabaseUrl(value: string): DatabaseTarget {
@@ -120,11 +128,20 @@ function parsePostgres(value: string): DatabaseTarget {
     throw usage('--db: the schema parameter must not be empty');
   }
   url.searchParams.delete('schema');
+  // libpq's connect_timeout (seconds), which pg's own URL parsing ignores: applied here.
+  const timeouts = url.searchParams.getAll('connect_timeout');
+  if (timeouts.length > 1) throw usage('--db: give the connect_timeout parameter once');
+  const timeout = timeouts[0] === undefined ? DEFAULT_CONNECT_TIMEOUT_SECONDS : Number(timeouts[0]);
+  if (!Number.isSafeInteger(timeout) || timeout < 0 || timeouts[0]?.trim() === '') {
+    throw usage('--db: connect_timeout must be a whole number of seconds (0: wait forever)');
+  }
+  url.searchParams.delete('connect_timeout');
   const database = url.pathname.length > 1 ? url.pathname : '';
   return {
     kind: 'postgres',
     connectionString: url.toString(),
     schema,
+    connectTimeoutMs: timeout * 1000,
     display: `${url.hostname || 'localhost'}:${url.port || '5432'}${database}`,
   };
 }

@@ -71,7 +71,13 @@ describe('openLab', () => {
 
   it('names the npm i to run when the driver package is missing', async () => {
     const esm = await failure(
-      { kind: 'postgres', connectionString: 'postgres://db/lab', schema: undefined, display: 'db' },
+      {
+        kind: 'postgres',
+        connectionString: 'postgres://db/lab',
+        schema: undefined,
+        connectTimeoutMs: 10_000,
+        display: 'db',
+      },
       async () => {
         throw moduleNotFound('ERR_MODULE_NOT_FOUND', "Cannot find package 'pg' imported from x.js");
       },

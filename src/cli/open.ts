@@ -55,7 +55,11 @@ export async function createBackend(target: DatabaseTarget): Promise<StorageBack
     case 'postgres': {
       const { postgres } = await import('../../backends/postgres/index.js');
       return postgres(
-        { connectionString: target.connectionString, max: 4 },
+        {
+          connectionString: target.connectionString,
+          max: 4,
+          connectTimeoutMs: target.connectTimeoutMs,
+        },
         target.schema === undefined ? {} : { schema: target.schema },
       );
     }
