@@ -207,14 +207,15 @@ export interface DriftReportPage {
 }
 
 /**
- * Called by `check` with each report that found drift.
+ * Called by `check` with each report that found drift. What it returns is awaited (a promise)
+ * and otherwise ignored, so `(r) => lab.drift.retrainAndValidate(...)` is a handler as it is.
  *
  * @example
  * ```ts
  * const handler: DriftHandler = async (report) => alert(`drift on ${report.model.name}`);
  * ```
  */
-export type DriftHandler = (report: DriftReport) => void | Promise<void>;
+export type DriftHandler = (report: DriftReport) => unknown;
 
 /** The result of `retrainAndValidate`. */
 export interface RetrainResult {

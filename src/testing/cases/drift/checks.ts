@@ -413,10 +413,14 @@ export function driftCheckCases(target: ConformanceTarget): void {
       lab.drift.onDrift(() => {
         throw new Error('pager down');
       });
+      // A handler may return anything (here a promise of a report): it is awaited, then ignored.
+      const reread: string[] = [];
+      lab.drift.onDrift((report) => lab.drift.report(report.id).then((r) => reread.push(r.id)));
       const calm = await lab.drift.check({ model, metrics: { sharpe: 1 } });
       const drifted = await lab.drift.check({ model, metrics: { sharpe: 0.5 } });
       expect(calm.drifted).toBe(false);
       expect(seen).toEqual([drifted.id]);
+      expect(reread).toEqual([drifted.id]);
       expect(failures).toEqual([expect.objectContaining({ source: 'drift.onDrift' })]);
       off();
       await lab.drift.check({ model, metrics: { sharpe: 0.5 } });
