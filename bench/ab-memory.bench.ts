@@ -20,12 +20,12 @@
  * code, caches and the buffer). Goal (issue 6): flat, max / min close to 1, no trend with N.
  * At the end the stored count is checked through `results()` (n per variant adds up to N).
  */
-import { rmSync, statSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { statSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { BackpressureError, createLab } from 'quantlab';
 import { sqlite } from 'quantlab/sqlite';
 import { createRandom } from 'quantlab/stats';
+import { benchFile, removeDatabaseFiles } from './support.js';
 
 const N = Number(process.env.N ?? 10_000_000);
 const SAMPLE = Number(process.env.SAMPLE ?? Math.min(1_000_000, Math.max(1, Math.floor(N / 10))));
@@ -41,10 +41,7 @@ const seconds = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e9;
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
 const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
 
-const file = join(tmpdir(), `quantlab-bench-ab-memory-${process.pid}.db`);
-const removeFiles = () => {
-  for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
-};
+const file = benchFile('ab-memory', 'lab.db');
 
 interface Sample {
   outcomes: number;
@@ -155,7 +152,7 @@ for (const suffix of ['', '-wal']) {
     // no such file
   }
 }
-removeFiles();
+removeDatabaseFiles(file);
 
 console.log(
   `\n## ${fmt(N)} predictions + outcomes through route → recordPrediction → recordOutcome (SQLite file)\n`,

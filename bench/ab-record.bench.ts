@@ -39,9 +39,7 @@
  * Files go to the OS temp dir and are removed; PostgreSQL work happens in a fresh schema that is
  * dropped; PostgreSQL is skipped when nothing answers.
  */
-import { rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cpus } from 'node:os';
 import { type DuckDBConnection, DuckDBInstance, timestampValue } from '@duckdb/node-api';
 import Database from 'better-sqlite3';
 import pg from 'pg';
@@ -61,6 +59,7 @@ import { createRandom } from 'quantlab/stats';
 import { createHashAssigner } from '../src/ab/buckets.js';
 import { derivedValues } from '../src/ab/outcomes.js';
 import { uuidv7Generator } from '../src/ids.js';
+import { benchFile, PG_URL, postgresAnswers, removeDatabaseFiles } from './support.js';
 
 const N = Number(process.env.N ?? 200_000);
 /** The A/B buffer's maxBatch (items per transaction); the library's default (1,000) unless set. */
@@ -68,7 +67,6 @@ const MAX_BATCH = process.env.MAX_BATCH === undefined ? undefined : Number(proce
 /** Yield to the event loop (setImmediate) every YIELD units, letting the buffer write meanwhile; 0: never. */
 const YIELD = Number(process.env.YIELD ?? 0);
 const RAW_BATCH = 1_000;
-const PG_URL = process.env.QUANTLAB_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const BACKENDS = (process.env.BACKENDS ?? 'memory,sqlite,postgres,duckdb').split(',');
 const SEED = 'ab-record-bench';
 const VARIANTS = ['control', 'challenger'];
@@ -79,28 +77,6 @@ const UNITS = 10_000;
 const now = () => process.hrtime.bigint();
 const seconds = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e9;
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
-
-function tmpFile(name: string): string {
-  return join(tmpdir(), `quantlab-bench-ab-record-${process.pid}-${name}`);
-}
-
-function removeFiles(...files: string[]): void {
-  for (const f of files)
-    for (const suffix of ['', '-wal', '-shm', '.wal']) rmSync(f + suffix, { force: true });
-}
-
-async function postgresAnswers(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.query('select 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
 
 // ------------------------------------------------------------------------------- inputs
 
@@ -315,7 +291,7 @@ async function benchMemory(): Promise<void> {
 }
 
 async function benchSqlite(): Promise<void> {
-  const file = tmpFile('lab.db');
+  const file = benchFile('ab-record', 'lab.db');
   try {
     await measure(
       'sqlite (file)',
@@ -385,7 +361,7 @@ async function benchSqlite(): Promise<void> {
       },
     );
   } finally {
-    removeFiles(file);
+    removeDatabaseFiles(file);
   }
 }
 
@@ -479,7 +455,7 @@ async function duckdbDdl(connection: DuckDBConnection): Promise<string[]> {
 }
 
 async function benchDuckdb(): Promise<void> {
-  const file = tmpFile('lab.duckdb');
+  const file = benchFile('ab-record', 'lab.duckdb');
   const instance = await DuckDBInstance.create(file);
   try {
     await measure(
@@ -539,7 +515,7 @@ async function benchDuckdb(): Promise<void> {
     );
   } finally {
     instance.closeSync();
-    removeFiles(file);
+    removeDatabaseFiles(file);
   }
 }
 

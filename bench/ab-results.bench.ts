@@ -30,9 +30,7 @@
  * Files go to the OS temp dir and are removed; PostgreSQL work happens in a fresh schema that is
  * dropped; PostgreSQL is skipped when nothing answers.
  */
-import { rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cpus } from 'node:os';
 import { DuckDBInstance } from '@duckdb/node-api';
 import Database from 'better-sqlite3';
 import pg from 'pg';
@@ -51,12 +49,12 @@ import { createRandom } from 'quantlab/stats';
 import { createHashAssigner } from '../src/ab/buckets.js';
 import { derivedValues } from '../src/ab/outcomes.js';
 import { uuidv7Generator } from '../src/ids.js';
+import { benchFile, PG_URL, postgresAnswers, removeDatabaseFiles } from './support.js';
 
 const OUTCOMES = Number(process.env.OUTCOMES ?? 1_000_000);
 const BATCH = 1_000;
 const RUNS = 20;
 const WARMUPS = 3;
-const PG_URL = process.env.QUANTLAB_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const BACKENDS = (process.env.BACKENDS ?? 'memory,sqlite,postgres,duckdb').split(',');
 const VARIANTS = ['control', 'challenger'];
 const SEED = 'ab-results-bench';
@@ -66,28 +64,6 @@ const seconds = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e9;
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
 const ms = (s: number | undefined) =>
   s === undefined ? '—' : (s * 1000).toFixed(s < 0.001 ? 3 : s < 0.1 ? 2 : 1);
-
-function tmpFile(name: string): string {
-  return join(tmpdir(), `quantlab-bench-ab-results-${process.pid}-${name}`);
-}
-
-function removeFiles(...files: string[]): void {
-  for (const f of files)
-    for (const suffix of ['', '-wal', '-shm', '.wal']) rmSync(f + suffix, { force: true });
-}
-
-async function postgresAnswers(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.query('select 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
 
 // ------------------------------------------------------------------------------- load
 
@@ -271,7 +247,7 @@ async function benchMemory(): Promise<void> {
 }
 
 async function benchSqlite(): Promise<void> {
-  const file = tmpFile('lab.db');
+  const file = benchFile('ab-results', 'lab.db');
   let raw: Database.Database | undefined;
   try {
     await measure('sqlite (file)', sqlite({ filename: file }), {
@@ -286,7 +262,7 @@ async function benchSqlite(): Promise<void> {
     });
   } finally {
     raw?.close();
-    removeFiles(file);
+    removeDatabaseFiles(file);
   }
 }
 
@@ -320,7 +296,7 @@ async function benchPostgres(): Promise<void> {
 }
 
 async function benchDuckdb(): Promise<void> {
-  const file = tmpFile('lab.duckdb');
+  const file = benchFile('ab-results', 'lab.duckdb');
   const instance = await DuckDBInstance.create(file);
   try {
     const connection = await instance.connect();
@@ -342,7 +318,7 @@ async function benchDuckdb(): Promise<void> {
     }
   } finally {
     instance.closeSync();
-    removeFiles(file);
+    removeDatabaseFiles(file);
   }
 }
 

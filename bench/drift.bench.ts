@@ -22,9 +22,6 @@
  * `lab.drift.detector('adwin').update`, beside a Welford running mean and variance over the same
  * values (the cheapest useful streaming statistic), best of 3.
  */
-import { rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
 import { createLab, type Lab } from 'quantlab';
 import { duckdb } from 'quantlab/duckdb';
@@ -34,13 +31,13 @@ import { sqlite } from 'quantlab/sqlite';
 import { createRandom } from 'quantlab/stats';
 import { checkFeatures } from '../src/drift/data-drift.js';
 import type { StorageBackend } from '../src/storage/backend.js';
+import { benchFile, PG_URL, postgresAnswers, removeDatabaseFiles } from './support.js';
 
 const FEATURES = Number(process.env.FEATURES ?? 50);
 const ROWS = Number(process.env.ROWS ?? 100_000);
 const BASELINE_ROWS = Number(process.env.BASELINE_ROWS ?? 100_000);
 const RUNS = Number(process.env.RUNS ?? 5);
 const UPDATES = Number(process.env.UPDATES ?? 10_000_000);
-const PG_URL = process.env.QUANTLAB_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const BACKENDS = (process.env.BACKENDS ?? 'memory,sqlite,postgres,duckdb').split(',');
 
 const random = createRandom(20261124);
@@ -103,31 +100,14 @@ async function measure(label: string, backend: StorageBackend): Promise<void> {
   }
 }
 
-async function postgresAnswers(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-const tmp = (name: string) => join(tmpdir(), `quantlab-bench-drift-${process.pid}-${name}`);
-const removeFiles = (file: string) => {
-  for (const suffix of ['', '-wal', '-shm', '.wal']) rmSync(file + suffix, { force: true });
-};
-
 for (const kind of BACKENDS) {
   if (kind === 'memory') await measure('memory', memory());
   if (kind === 'sqlite') {
-    const file = tmp('lab.db');
+    const file = benchFile('drift', 'lab.db');
     try {
       await measure('sqlite (file)', sqlite({ filename: file }));
     } finally {
-      removeFiles(file);
+      removeDatabaseFiles(file);
     }
   }
   if (kind === 'postgres') {
@@ -145,11 +125,11 @@ for (const kind of BACKENDS) {
     }
   }
   if (kind === 'duckdb') {
-    const file = tmp('lab.duckdb');
+    const file = benchFile('drift', 'lab.duckdb');
     try {
       await measure('duckdb (file)', duckdb({ path: file }));
     } finally {
-      removeFiles(file);
+      removeDatabaseFiles(file);
     }
   }
 }

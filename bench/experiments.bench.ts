@@ -35,9 +35,7 @@
  * work happens in fresh schemas that are dropped; PostgreSQL is skipped when nothing answers.
  */
 import { createHash } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cpus } from 'node:os';
 import { isDeepStrictEqual } from 'node:util';
 import { DuckDBInstance, timestampValue } from '@duckdb/node-api';
 import Database from 'better-sqlite3';
@@ -58,6 +56,7 @@ import { duckdbTraits } from '../backends/duckdb/traits.js';
 import { postgresTraits } from '../backends/postgres/traits.js';
 import { experimentToRow } from '../src/storage/sql/rows.js';
 import type { DialectTraits } from '../src/storage/sql/traits.js';
+import { benchFile, PG_URL, postgresAnswers, removeDatabaseFiles } from './support.js';
 
 const ROWS = Number(process.env.ROWS ?? 200_000);
 const EXPERIMENTS = Number(process.env.EXPERIMENTS ?? 100_000);
@@ -69,7 +68,6 @@ const SEED_PROBE_CHUNKS = 5;
 const SEED_BUDGET_SECONDS = Number(process.env.SEED_BUDGET ?? 120);
 const RUNS = 20;
 const WARMUPS = 3;
-const PG_URL = process.env.QUANTLAB_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const DUCKDB_IN_MEMORY = process.env.DUCKDB === 'memory';
 const BACKENDS = (process.env.BACKENDS ?? 'memory,sqlite,postgres,duckdb').split(',');
 const METRIC_NAMES = ['pnl', 'drawdown'] as const;
@@ -92,33 +90,6 @@ function prng(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-function tmpFile(name: string): string {
-  return join(tmpdir(), `quantlab-bench-exp-${process.pid}-${name}`);
-}
-
-function removeFiles(...files: string[]): void {
-  for (const f of files)
-    for (const suffix of ['', '-wal', '-shm', '.wal']) rmSync(f + suffix, { force: true });
-}
-
-/** Whether PostgreSQL answers at PG_URL (checked once). */
-let pgAnswers: Promise<boolean> | undefined;
-function postgresAnswers(): Promise<boolean> {
-  pgAnswers ??= (async () => {
-    const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
-    try {
-      await client.connect();
-      await client.query('select 1');
-      return true;
-    } catch {
-      return false;
-    } finally {
-      await client.end().catch(() => {});
-    }
-  })();
-  return pgAnswers;
 }
 
 async function adminQuery(text: string): Promise<void> {
@@ -264,9 +235,9 @@ async function throughputMemory(): Promise<void> {
 }
 
 async function throughputSqlite(): Promise<void> {
-  const rawFile = tmpFile('raw.db');
-  const labFile = tmpFile('lab.db');
-  const storeFile = tmpFile('store.db');
+  const rawFile = benchFile('exp', 'raw.db');
+  const labFile = benchFile('exp', 'lab.db');
+  const storeFile = benchFile('exp', 'store.db');
   try {
     const raw = new Database(rawFile);
     raw.pragma('journal_mode = WAL');
@@ -297,7 +268,7 @@ async function throughputSqlite(): Promise<void> {
       raw: rawSeconds,
     });
   } finally {
-    removeFiles(rawFile, labFile, storeFile);
+    removeDatabaseFiles(rawFile, labFile, storeFile);
   }
 }
 
@@ -351,9 +322,9 @@ async function throughputPostgres(): Promise<void> {
 }
 
 async function throughputDuckdb(): Promise<void> {
-  const rawFile = DUCKDB_IN_MEMORY ? ':memory:' : tmpFile('raw.duckdb');
-  const labFile = DUCKDB_IN_MEMORY ? ':memory:' : tmpFile('lab.duckdb');
-  const storeFile = DUCKDB_IN_MEMORY ? ':memory:' : tmpFile('store.duckdb');
+  const rawFile = DUCKDB_IN_MEMORY ? ':memory:' : benchFile('exp', 'raw.duckdb');
+  const labFile = DUCKDB_IN_MEMORY ? ':memory:' : benchFile('exp', 'lab.duckdb');
+  const storeFile = DUCKDB_IN_MEMORY ? ':memory:' : benchFile('exp', 'store.duckdb');
   try {
     const instance = await DuckDBInstance.create(rawFile);
     const connection = await instance.connect();
@@ -391,7 +362,7 @@ async function throughputDuckdb(): Promise<void> {
       raw: rawSeconds,
     });
   } finally {
-    if (!DUCKDB_IN_MEMORY) removeFiles(rawFile, labFile, storeFile);
+    if (!DUCKDB_IN_MEMORY) removeDatabaseFiles(rawFile, labFile, storeFile);
   }
 }
 
@@ -776,7 +747,7 @@ async function latencyMemory(records: ExperimentRecord[]): Promise<void> {
 }
 
 async function latencySqlite(records: ExperimentRecord[]): Promise<void> {
-  const file = tmpFile('list.db');
+  const file = benchFile('exp', 'list.db');
   try {
     await measureLatency('sqlite (file)', sqlite({ filename: file }), records, {
       analyze: {
@@ -793,7 +764,7 @@ async function latencySqlite(records: ExperimentRecord[]): Promise<void> {
       },
     });
   } finally {
-    removeFiles(file);
+    removeDatabaseFiles(file);
   }
 }
 
@@ -826,7 +797,7 @@ async function latencyPostgres(records: ExperimentRecord[]): Promise<void> {
 }
 
 async function latencyDuckdb(records: ExperimentRecord[]): Promise<void> {
-  const file = DUCKDB_IN_MEMORY ? ':memory:' : tmpFile('list.duckdb');
+  const file = DUCKDB_IN_MEMORY ? ':memory:' : benchFile('exp', 'list.duckdb');
   // The bench opens the instance so that the bulk seeder can reach it; the lab never closes a
   // caller's instance, so it is closed here.
   const instance = await DuckDBInstance.create(file);
@@ -839,7 +810,7 @@ async function latencyDuckdb(records: ExperimentRecord[]): Promise<void> {
     );
   } finally {
     instance.closeSync();
-    if (!DUCKDB_IN_MEMORY) removeFiles(file);
+    if (!DUCKDB_IN_MEMORY) removeDatabaseFiles(file);
   }
 }
 

@@ -37,7 +37,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { open, readFile, writeFile } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { BLOB, blobValue, DuckDBBlobValue, DuckDBInstance, VARCHAR } from '@duckdb/node-api';
 import Database from 'better-sqlite3';
@@ -47,6 +47,7 @@ import { duckdb } from 'quantlab/duckdb';
 import { memory } from 'quantlab/memory';
 import { postgres } from 'quantlab/postgres';
 import { sqlite } from 'quantlab/sqlite';
+import { benchFile, PG_URL, postgresAnswers, removeDatabaseFiles } from './support.js';
 
 const SIZE_MB = Number(process.env.SIZE_MB ?? 50);
 const SIZE = Math.round(SIZE_MB * 2 ** 20);
@@ -56,7 +57,6 @@ const VERSIONS = Number(process.env.VERSIONS ?? 50);
 const GETS = Number(process.env.GETS ?? 1_000);
 const GET_WARMUPS = 100;
 const PROMOTIONS = 20;
-const PG_URL = process.env.QUANTLAB_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const BACKENDS = (process.env.BACKENDS ?? 'memory,sqlite,postgres,duckdb,sqlite+directory').split(
   ',',
 );
@@ -97,29 +97,6 @@ const mbps = (s: number) => fmt(SIZE / 2 ** 20 / s);
 const ratio = (a: number, b: number) =>
   Number.isFinite(a) && Number.isFinite(b) ? (a / b).toFixed(a / b < 10 ? 2 : 1) : '—';
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
-
-function tmpPath(name: string): string {
-  return join(tmpdir(), `quantlab-bench-models-${process.pid}-${name}`);
-}
-
-function removeFiles(...files: string[]): void {
-  for (const f of files)
-    for (const suffix of ['', '-wal', '-shm', '.wal']) rmSync(f + suffix, { force: true });
-}
-
-/** Whether PostgreSQL answers at PG_URL. */
-async function postgresAnswers(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.query('select 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
 
 /** The large payloads: different random bytes for every registration (shared by all backends). */
 const maxReps = Math.max(REPS, DUCKDB_REPS);
@@ -582,8 +559,8 @@ async function benchMemory(): Promise<void> {
 }
 
 async function benchSqlite(): Promise<void> {
-  const file = tmpPath('lab.db');
-  const rawFile = tmpPath('raw.db');
+  const file = benchFile('models', 'lab.db');
+  const rawFile = benchFile('models', 'raw.db');
   try {
     await measure(
       'sqlite (file)',
@@ -594,14 +571,14 @@ async function benchSqlite(): Promise<void> {
       'File in the temp dir, WAL, synchronous NORMAL (the backend’s defaults; the raw file too).',
     );
   } finally {
-    removeFiles(file, rawFile);
+    removeDatabaseFiles(file, rawFile);
   }
 }
 
 async function benchSqliteDirectory(): Promise<void> {
-  const file = tmpPath('dir-lab.db');
-  const directory = mkdtempSync(tmpPath('artifacts-'));
-  const rawFile = tmpPath('dir-raw.db');
+  const file = benchFile('models', 'dir-lab.db');
+  const directory = mkdtempSync(benchFile('models', 'artifacts-'));
+  const rawFile = benchFile('models', 'dir-raw.db');
   try {
     await measure(
       'sqlite + directory',
@@ -612,7 +589,7 @@ async function benchSqliteDirectory(): Promise<void> {
       'SQLite file for the records, artifact bytes as files under a temp directory (written to a temporary file, fsynced, renamed).',
     );
   } finally {
-    removeFiles(file, rawFile);
+    removeDatabaseFiles(file, rawFile);
     rmSync(directory, { recursive: true, force: true });
   }
 }
@@ -643,8 +620,8 @@ async function benchPostgres(): Promise<void> {
 }
 
 async function benchDuckdb(): Promise<void> {
-  const file = tmpPath('lab.duckdb');
-  const rawFile = tmpPath('raw.duckdb');
+  const file = benchFile('models', 'lab.duckdb');
+  const rawFile = benchFile('models', 'raw.duckdb');
   // The bench opens the instance so that the raw reads can use a second connection on it; the
   // lab never closes a caller's instance, so it is closed here.
   const instance = await DuckDBInstance.create(file);
@@ -659,7 +636,7 @@ async function benchDuckdb(): Promise<void> {
     );
   } finally {
     instance.closeSync();
-    removeFiles(file, rawFile);
+    removeDatabaseFiles(file, rawFile);
   }
 }
 
