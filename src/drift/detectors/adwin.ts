@@ -29,7 +29,7 @@
 import { ValidationError } from '../../errors.js';
 import { checkCount, checkFiniteNumber } from '../../stats/validate.js';
 import type { DriftDetector, DriftSignal } from './index.js';
-import { checkStateHeader } from './state.js';
+import { checkStateFlag, checkStateHeader } from './state.js';
 
 /**
  * Options of {@link createDetector} (River's names in camelCase; River's defaults).
@@ -418,11 +418,7 @@ export function createAdwin(options?: AdwinOptions): AdwinDetector {
 export function restoreAdwin(state: AdwinState): AdwinDetector {
   checkStateHeader(state, 'adwin');
   const options = resolveOptions(state.options, 'state.options', true);
-  if (typeof state.driftDetected !== 'boolean') {
-    throw new ValidationError('state.driftDetected', 'must be a boolean', {
-      received: state.driftDetected,
-    });
-  }
+  checkStateFlag(state.driftDetected, 'state.driftDetected');
   checkCount(state.tick, 'state.tick');
   checkFiniteNumber(state.total, 'state.total');
   checkFiniteNumber(state.variance, 'state.variance');

@@ -19,7 +19,7 @@
 import { ValidationError } from '../../errors.js';
 import { checkCount, checkFiniteNumber } from '../../stats/validate.js';
 import type { DriftDetector, DriftSignal } from './index.js';
-import { checkStateHeader } from './state.js';
+import { checkStateFlag, checkStateHeader } from './state.js';
 
 /**
  * Options of {@link createDetector} (River's names in camelCase; River's defaults).
@@ -222,11 +222,8 @@ export function createDdm(options?: DdmOptions): DdmDetector {
 export function restoreDdm(state: DdmState): DdmDetector {
   checkStateHeader(state, 'ddm');
   const options = resolveOptions(state.options, 'state.options', true);
-  for (const key of ['driftDetected', 'warningDetected'] as const) {
-    if (typeof state[key] !== 'boolean') {
-      throw new ValidationError(`state.${key}`, 'must be a boolean', { received: state[key] });
-    }
-  }
+  checkStateFlag(state.driftDetected, 'state.driftDetected');
+  checkStateFlag(state.warningDetected, 'state.warningDetected');
   checkCount(state.n, 'state.n');
   const { errorRate } = state;
   if (typeof errorRate !== 'number' || !(errorRate >= 0 && errorRate <= 1)) {

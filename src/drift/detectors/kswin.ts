@@ -32,7 +32,7 @@ import {
 } from '../../stats/random.js';
 import { checkCount, checkFiniteNumber } from '../../stats/validate.js';
 import type { DriftDetector, DriftSignal } from './index.js';
-import { checkStateHeader } from './state.js';
+import { checkStateFlag, checkStateHeader } from './state.js';
 
 /**
  * Options of {@link createDetector} (River's names in camelCase; River's defaults but the seed).
@@ -305,11 +305,7 @@ export function createKswin(options?: KswinOptions): KswinDetector {
 export function restoreKswin(state: KswinState): KswinDetector {
   checkStateHeader(state, 'kswin');
   const options = resolveOptions(state.options, 'state.options', true);
-  if (typeof state.driftDetected !== 'boolean') {
-    throw new ValidationError('state.driftDetected', 'must be a boolean', {
-      received: state.driftDetected,
-    });
-  }
+  checkStateFlag(state.driftDetected, 'state.driftDetected');
   checkCount(state.n, 'state.n');
   const { pValue } = state;
   if (typeof pValue !== 'number' || !(pValue >= 0 && pValue <= 1)) {

@@ -26,7 +26,7 @@
 import { ValidationError } from '../../errors.js';
 import { checkCount, checkFiniteNumber } from '../../stats/validate.js';
 import type { DriftDetector, DriftSignal } from './index.js';
-import { checkStateHeader } from './state.js';
+import { checkStateFlag, checkStateHeader } from './state.js';
 
 /**
  * Which change of the mean fires: an increase, a decrease or both.
@@ -240,11 +240,7 @@ export function createPageHinkley(options?: PageHinkleyOptions): PageHinkleyDete
 export function restorePageHinkley(state: PageHinkleyState): PageHinkleyDetector {
   checkStateHeader(state, 'page-hinkley');
   const options = resolveOptions(state.options, 'state.options', true);
-  if (typeof state.driftDetected !== 'boolean') {
-    throw new ValidationError('state.driftDetected', 'must be a boolean', {
-      received: state.driftDetected,
-    });
-  }
+  checkStateFlag(state.driftDetected, 'state.driftDetected');
   checkCount(state.n, 'state.n');
   checkFiniteNumber(state.mean, 'state.mean');
   checkFiniteNumber(state.sumIncrease, 'state.sumIncrease');

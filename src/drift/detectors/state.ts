@@ -1,6 +1,6 @@
 /**
  * The checks every detector's `restore*` shares: the state is an object from `state()` of the
- * right kind and format version.
+ * right kind and format version, and its flags are booleans.
  *
  * @internal
  * @module
@@ -29,5 +29,21 @@ export function checkStateHeader(state: unknown, kind: string): void {
   }
   if (version !== 1) {
     throw new ValidationError('state.version', 'must be 1', { received: version });
+  }
+}
+
+/**
+ * Throws unless `value` is a boolean: a flag of a saved state (`driftDetected`, ...).
+ *
+ * @throws ValidationError naming `field`.
+ * @example
+ * ```ts
+ * checkStateFlag(state.driftDetected, 'state.driftDetected');
+ * ```
+ * @internal
+ */
+export function checkStateFlag(value: unknown, field: string): asserts value is boolean {
+  if (typeof value !== 'boolean') {
+    throw new ValidationError(field, 'must be a boolean', { received: value });
   }
 }
